@@ -1,0 +1,3 @@
+from devlore.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pure, lossless text <-> structure codecs. No I/O happens here."""

@@ -1,0 +1,125 @@
+"""The two brain-health files, updated section by section so a person's notes in them stay.
+
+``pattern-confidence.md``: the bodies of the three level sections are regenerated.
+``growth-log.md``: one ``## Week of <Monday>`` section per week, newest first; each write
+adds its events to the current week and refreshes the stats line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from devlore.codec.structure import outline
+from devlore.codec.text import Doc, Splice
+
+__all__ = ["SECTIONS", "confidence_text", "growth_text"]
+
+SECTIONS = {
+    "HIGH": "High Confidence (5+ examples)",
+    "MEDIUM": "Medium Confidence (2-4 examples)",
+    "LOW": "Low Confidence (1 example)",
+}
+_NONE = "- None this week"
+_SAVED = re.compile(r"~?\s*(\d+)\s*min")
+
+
+def _sections(doc: Doc) -> list[tuple[int, int, str]]:
+    lines = doc.bodies()
+    heads = outline(lines).h(2)
+    return [
+        (h.line, heads[i + 1].line if i + 1 < len(heads) else len(lines), h.text.strip())
+        for i, h in enumerate(heads)
+    ]
+
+
+def confidence_text(old: str | None, rows: dict[str, list[str]]) -> str:
+    """Regenerate the three level sections; everything else in the file stays as it was."""
+    if old is None:
+        old = "# Pattern Confidence\n"
+    doc = Doc.parse(old)
+    found = {title.lower(): (start, end) for start, end, title in _sections(doc)}
+    splices: list[Splice] = []
+    missing: list[str] = []
+    for level, title in SECTIONS.items():
+        body = rows.get(level) or ["- None"]
+        key = next((k for k in found if k.startswith(title.split(" (")[0].lower())), None)
+        if key is None:
+            missing += ["", f"## {title}", *body]
+            continue
+        start, end = found[key]
+        tail = [""] if end < len(doc.lines) else []
+        splices.append(Splice(start + 1, end, (*body, *tail)))
+    if missing:
+        at = len(doc.lines)
+        splices.append(Splice(at, at, tuple(missing[1:] if not doc.lines else missing)))
+    return doc.splice(splices).render()
+
+
+def _week_section(monday: str) -> list[str]:
+    return [
+        f"## Week of {monday}",
+        "",
+        "**Patterns learned:**",
+        _NONE,
+        "",
+        "**Patterns reinforced:**",
+        _NONE,
+        "",
+        "**Brain stats:** -",
+        "**Time saved:** ~0 min this week",
+        "",
+    ]
+
+
+def _ensure_week(old: str | None, monday: str) -> Doc:
+    doc = Doc.parse(old if old is not None else "# Growth Log\n\n")
+    weeks = [(s, e, t) for s, e, t in _sections(doc) if t.startswith("Week of")]
+    if any(t == f"Week of {monday}" for _, _, t in weeks):
+        return doc
+    at = weeks[0][0] if weeks else len(doc.lines)
+    section = _week_section(monday)
+    if not weeks:
+        lines = doc.bodies()
+        if lines and lines[-1].strip():
+            section = ["", *section]
+        section = section[:-1]
+    return doc.splice([Splice(at, at, tuple(section))])
+
+
+def growth_text(
+    old: str | None,
+    monday: str,
+    learned: Sequence[str],
+    reinforced: Sequence[str],
+    stats: str,
+    minutes: int,
+) -> str:
+    """Add this write's events to the week of ``monday`` (creating it) and refresh its stats."""
+    doc = _ensure_week(old, monday)
+    lines = doc.bodies()
+    start, end = next((s, e) for s, e, t in _sections(doc) if t == f"Week of {monday}")
+    splices: list[Splice] = []
+    for label, items in (("**Patterns learned:**", learned), ("**Patterns reinforced:**", reinforced)):
+        if items:
+            splices += _append_items(lines, start, end, label, [f"- {i}" for i in items])
+    for j in range(start, end):
+        if lines[j].startswith("**Brain stats:**"):
+            splices.append(Splice(j, j + 1, (f"**Brain stats:** {stats}",)))
+        elif lines[j].startswith("**Time saved:**") and minutes:
+            m = _SAVED.search(lines[j])
+            total = (int(m.group(1)) if m else 0) + minutes
+            splices.append(Splice(j, j + 1, (f"**Time saved:** ~{total} min this week",)))
+    return doc.splice(splices).render()
+
+
+def _append_items(lines: list[str], start: int, end: int, label: str, items: list[str]) -> list[Splice]:
+    head = next((j for j in range(start, end) if lines[j].startswith(label)), None)
+    if head is None:
+        return [Splice(start + 1, start + 1, ("", label, *items))]
+    j = head + 1
+    while j < end and lines[j].startswith("- "):
+        j += 1
+    if j == head + 2 and lines[head + 1].strip() == _NONE:
+        return [Splice(head + 1, head + 2, tuple(items))]
+    return [Splice(j, j, tuple(items))]

@@ -1,0 +1,89 @@
+"""Lines that remember their endings, so any edit can keep every other byte as it was."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["BOM", "Doc", "Splice", "body", "ending"]
+
+BOM = "\ufeff"
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+
+
+def ending(line: str) -> str:
+    """The line's own ending: ``"\\r\\n"``, ``"\\n"`` or ``""`` for a last line without one."""
+    if line.endswith("\r\n"):
+        return "\r\n"
+    if line.endswith("\n"):
+        return "\n"
+    return ""
+
+
+def body(line: str) -> str:
+    """The line without its ending."""
+    return line[: len(line) - len(ending(line))]
+
+
+@dataclass(frozen=True)
+class Splice:
+    """Replace ``lines[start:end]`` with ``new`` (bodies without endings)."""
+
+    start: int
+    end: int
+    new: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A text file as a BOM flag and a list of lines, each keeping its own line ending.
+
+    ``render()`` of an unchanged ``Doc`` is the exact text it came from.
+    """
+
+    bom: bool
+    lines: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Doc:
+        bom = text.startswith(BOM)
+        if bom:
+            text = text[1:]
+        return cls(bom=bom, lines=tuple(_LINE.findall(text)))
+
+    def render(self) -> str:
+        return (BOM if self.bom else "") + "".join(self.lines)
+
+    @property
+    def newline(self) -> str:
+        """The file's dominant line ending, used for every line devlore writes into it."""
+        crlf = sum(1 for line in self.lines if line.endswith("\r\n"))
+        lf = sum(1 for line in self.lines if line.endswith("\n")) - crlf
+        return "\r\n" if crlf > lf else "\n"
+
+    def bodies(self) -> list[str]:
+        return [body(line) for line in self.lines]
+
+    def splice(self, edits: Sequence[Splice]) -> Doc:
+        """Apply non-overlapping edits; untouched lines keep their bytes and endings.
+
+        A replaced line keeps its own ending; new lines get the file's dominant ending. A
+        file whose last line had no newline keeps it that way when that line is replaced.
+        """
+        nl = self.newline
+        lines = list(self.lines)
+        # Bottom-up so earlier line numbers stay valid; edits at one point keep their order.
+        ordered = sorted(enumerate(edits), key=lambda p: (p[1].start, p[1].end, p[0]), reverse=True)
+        for _, edit in ordered:
+            old = lines[edit.start : edit.end]
+            new = [
+                text + (ending(old[i]) if i < len(old) and ending(old[i]) else nl)
+                for i, text in enumerate(edit.new)
+            ]
+            if new and old and edit.end == len(lines) and not ending(old[-1]):
+                new[-1] = body(new[-1])
+            if new and not old and edit.start == len(lines) and lines and not ending(lines[-1]):
+                lines[-1] += nl
+            lines[edit.start : edit.end] = new
+        return Doc(bom=self.bom, lines=tuple(lines))

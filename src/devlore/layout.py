@@ -1,0 +1,66 @@
+"""Pure path rules: where each kind of memory lives under the root, and which names are safe."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from devlore.errors import InvalidArgument, OutsideRoot
+
+__all__ = [
+    "EPISODIC",
+    "HEALTH_CONFIDENCE",
+    "HEALTH_GROWTH",
+    "PATTERNS",
+    "WORKFLOWS",
+    "WORKLOGS",
+    "WORK_TYPES",
+    "WorkType",
+    "check_relative",
+    "domain_file",
+    "domain_of",
+]
+
+PATTERNS = "memory/semantic/patterns"
+EPISODIC = "memory/episodic"
+WORKFLOWS = "memory/procedural/workflows"
+WORKLOGS = "memory/worklogs"
+HEALTH_CONFIDENCE = "brain-health/pattern-confidence.md"
+HEALTH_GROWTH = "brain-health/growth-log.md"
+STATE_DIR = ".devlore"
+
+WorkType = Literal["code", "client", "content", "research"]
+WORK_TYPES: dict[str, tuple[str, str]] = {
+    "code": ("dev", "code"),
+    "client": ("client", "projects"),
+    "content": ("content", "content"),
+    "research": ("pm", "learning"),
+}
+
+_DOMAIN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SUFFIX = "-patterns.md"
+
+
+def domain_file(domain: str) -> str:
+    """``dev`` -> ``memory/semantic/patterns/dev-patterns.md``; anything path-like is refused."""
+    if not _DOMAIN.match(domain or ""):
+        raise InvalidArgument(
+            f"Invalid domain {domain!r}: use the pattern file's name before '-patterns.md', "
+            "lower-case letters, digits and dashes (e.g. 'dev', 'pm', 'content')."
+        )
+    return f"{PATTERNS}/{domain}{_SUFFIX}"
+
+
+def domain_of(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name[: -len(_SUFFIX)] if name.endswith(_SUFFIX) else name.removesuffix(".md")
+
+
+def check_relative(rel: str) -> str:
+    """A root-relative POSIX path with no way out of the root; returned normalised."""
+    if not rel or "\x00" in rel or "\\" in rel or rel.startswith("/") or re.match(r"^[A-Za-z]:", rel):
+        raise OutsideRoot(f"Path {rel!r} is not a relative path inside the brain; give it relative to the root.")
+    parts = [p for p in rel.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts) or not parts:
+        raise OutsideRoot(f"Path {rel!r} leaves the brain root; '..' is not allowed.")
+    return "/".join(parts)

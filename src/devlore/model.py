@@ -1,0 +1,139 @@
+"""Pydantic types shared by services and the MCP surface, and the pure confidence rules.
+
+Field descriptions are the assistant's manual: they appear in the tools' output schemas.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "LEVELS",
+    "Level",
+    "evidence_level",
+    "examples_needed",
+    "is_stale",
+]
+
+Level = Literal["LOW", "MEDIUM", "HIGH"]
+LEVELS: tuple[Level, ...] = ("LOW", "MEDIUM", "HIGH")
+_THRESHOLD: dict[Level, int] = {"LOW": 1, "MEDIUM": 2, "HIGH": 5}
+STALE_DAYS = 90
+
+
+def evidence_level(examples: int) -> Level:
+    """1 example is LOW, 2–4 MEDIUM, 5+ HIGH (none at all is still LOW)."""
+    if examples >= _THRESHOLD["HIGH"]:
+        return "HIGH"
+    if examples >= _THRESHOLD["MEDIUM"]:
+        return "MEDIUM"
+    return "LOW"
+
+
+def examples_needed(level: Level) -> int:
+    return _THRESHOLD[level]
+
+
+def is_stale(last_reinforced: str | None, today: date, days: int = STALE_DAYS) -> bool:
+    """Not reinforced for ``days`` days (a pattern with no date is stale too)."""
+    if not last_reinforced:
+        return True
+    try:
+        when = date.fromisoformat(last_reinforced[:10])
+    except ValueError:
+        return True
+    return today - when > timedelta(days=days)
+
+
+class PatternSummary(BaseModel):
+    name: str
+    slug: str
+    domain: str = Field(description="Pattern file's domain: 'dev' for dev-patterns.md.")
+    path: str = Field(description="File path relative to the brain root.")
+    confidence: str | None = Field(description="Level as written in the file.")
+    evidence_level: Level = Field(description="Level the listed examples earn (1 LOW, 2-4 MEDIUM, 5+ HIGH).")
+    examples: int = Field(description="Number of examples listed.")
+    last_reinforced: str | None
+    stale: bool = Field(description="Not reinforced within the staleness window (90 days by default).")
+
+
+class PatternList(BaseModel):
+    patterns: list[PatternSummary]
+    total: int = Field(description="Patterns matching the filters (all of them are listed).")
+
+
+class PatternDetail(BaseModel):
+    name: str
+    slug: str
+    domain: str
+    path: str
+    confidence: str | None = Field(description="Level as written in the file.")
+    evidence_level: Level
+    examples: list[str] = Field(description="The listed examples, in order, without their numbers.")
+    last_reinforced: str | None
+    stale: bool
+    format: Literal["A", "B"] = Field(description="A: bold header fields; B: ### subsections.")
+    sources: list[str] = Field(description="Source experience paths.")
+    markdown: str = Field(description="The entry exactly as written in the file.")
+
+
+class ConfidenceChange(BaseModel):
+    name: str
+    path: str
+    examples: int = Field(description="Examples listed after the change.")
+    confidence_before: str | None = Field(description="Level written before the call.")
+    confidence_after: Level
+
+
+class NewPatternResult(BaseModel):
+    name: str
+    slug: str
+    path: str
+    confidence: Level
+
+
+class Hit(BaseModel):
+    kind: Literal["pattern", "episode", "workflow", "worklog"]
+    title: str
+    path: str
+    snippet: str
+    score: float
+
+
+class RecallResult(BaseModel):
+    hits: list[Hit]
+
+
+class ExperienceResult(BaseModel):
+    path: str = Field(description="The episodic note written.")
+    created: list[NewPatternResult]
+    reinforced: list[ConfidenceChange]
+
+
+class WorkflowResult(BaseModel):
+    name: str
+    path: str
+    source_pattern: str
+    steps: int
+
+
+class Problem(BaseModel):
+    path: str
+    line: int
+    reason: str
+
+
+class Stats(BaseModel):
+    patterns: int
+    by_level: dict[str, int] = Field(description="Patterns per level as written (HIGH, MEDIUM, LOW).")
+    mismatched: list[str] = Field(description="Patterns whose written level differs from their evidence.")
+    stale: list[str] = Field(description="Patterns not reinforced in 90 days.")
+    experiences: int
+    workflows: int
+    worklogs: int
+    open_blockers: int
+    time_saved_minutes: int = Field(description="Estimated minutes saved by all patterns so far.")
+    problems: list[Problem] = Field(description="Files that could not be parsed; they are left untouched.")

@@ -1,0 +1,130 @@
+"""Read-only ``memory://`` resources over the brain, and the ``learn`` and ``recall`` prompts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
+from mcp.types import Resource
+
+from devlore.errors import DevloreError
+from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, PATTERNS, WORKFLOWS, domain_file, domain_of
+from devlore.service.brain import Brain
+
+__all__ = ["BrainServer", "register_prompts", "register_resources", "uri_for"]
+
+MD = "text/markdown"
+
+
+def uri_for(rel: str) -> str | None:
+    """The resource URI of a root-relative file, or None for files that are not resources."""
+    name = rel.rsplit("/", 1)[-1].removesuffix(".md")
+    if rel.startswith(PATTERNS + "/") and rel.endswith("-patterns.md"):
+        return f"memory://patterns/{domain_of(rel)}"
+    if rel.startswith(EPISODIC + "/") and rel.count("/") == 3:
+        return f"memory://episodes/{rel.split('/')[2]}/{name}"
+    if rel.startswith(WORKFLOWS + "/"):
+        return f"memory://workflows/{name}"
+    if rel in (HEALTH_CONFIDENCE, HEALTH_GROWTH):
+        return f"memory://health/{name}"
+    return None
+
+
+class BrainServer(MCPServer[Any]):
+    """``MCPServer`` whose resource list is the brain's files and pattern entries, read live."""
+
+    brain: Brain
+
+    async def list_resources(self) -> list[Resource]:
+        out: list[Resource] = []
+        store = self.brain.store
+        for rel in self.brain.pattern_paths():
+            out.append(Resource(uri=f"memory://patterns/{domain_of(rel)}", name=rel, mime_type=MD))
+        for ref in self.brain.patterns():
+            out.append(Resource(uri=f"memory://patterns/{ref.domain}/{ref.entry.slug}", name=ref.entry.name,
+                                title=ref.entry.name, mime_type=MD))
+        for rel in store.glob(EPISODIC, "*.md", recursive=True) + store.glob(WORKFLOWS):
+            if (uri := uri_for(rel)) is not None:
+                out.append(Resource(uri=uri, name=rel, mime_type=MD))
+        return out
+
+
+def _read(brain: Brain, rel: str) -> str:
+    try:
+        text = brain.store.read(rel)
+    except DevloreError as exc:
+        raise ResourceError(str(exc)) from exc
+    if text is None:
+        raise ResourceNotFoundError(f"No file at {rel}; list resources to see what exists.")
+    return text
+
+
+def register_resources(server: MCPServer[Any], brain: Brain) -> None:
+    @server.resource("memory://patterns/{domain}", mime_type=MD)
+    def pattern_file(domain: str) -> str:
+        """A whole pattern file, e.g. memory://patterns/dev for dev-patterns.md."""
+        try:
+            rel = domain_file(domain)
+        except DevloreError as exc:
+            raise ResourceNotFoundError(str(exc)) from exc
+        return _read(brain, rel)
+
+    @server.resource("memory://patterns/{domain}/{slug}", mime_type=MD)
+    def pattern_entry(domain: str, slug: str) -> str:
+        """One pattern entry as written, by its slug."""
+        try:
+            ref = brain.find(slug, domain)
+        except DevloreError as exc:
+            raise ResourceNotFoundError(str(exc)) from exc
+        return "".join(ref.file.doc.lines[ref.entry.start : ref.entry.content_end])
+
+    @server.resource("memory://episodes/{folder}/{name}", mime_type=MD)
+    def episode(folder: str, name: str) -> str:
+        """An episodic note, e.g. memory://episodes/code/2026-11-12-cache-fix."""
+        return _guarded(brain, f"{EPISODIC}/{folder}/{name}.md")
+
+    @server.resource("memory://workflows/{slug}", mime_type=MD)
+    def workflow(slug: str) -> str:
+        """A procedural workflow."""
+        return _guarded(brain, f"{WORKFLOWS}/{slug}.md")
+
+    @server.resource("memory://health/{name}", mime_type=MD)
+    def health(name: str) -> str:
+        """brain-health/pattern-confidence or brain-health/growth-log."""
+        return _guarded(brain, f"brain-health/{name}.md")
+
+
+def _guarded(brain: Brain, rel: str) -> str:
+    if "/.." in rel or "\\" in rel:
+        raise ResourceNotFoundError(f"{rel} is not inside the brain.")
+    return _read(brain, rel)
+
+
+LEARN = """You just finished a task. Capture what it taught, as devlore's /learn step.
+{task_line}
+1. In two or three sentences each: the goal, what happened, and the solution.
+2. Call recall with the task's key words; note which existing patterns you applied.
+3. Decide what is new: a reusable approach that worked (or a trap to avoid) becomes a new pattern
+   with a context ("when does this apply?") and the pattern itself. Do not invent patterns from
+   one-off details.
+4. Call record_experience once with title, project, goal, what_happened, solution, result,
+   patterns_applied (existing names) and new_patterns. It writes the note and reinforces or creates
+   every pattern in one step, all or nothing.
+5. Tell the user which patterns moved level (e.g. MEDIUM → HIGH) and where the note is. If a
+   pattern reached HIGH, offer promote_to_workflow."""
+
+RECALL = """Before working on: {topic}
+Call recall with a few keywords for it (and again with synonyms if nothing fits). Apply HIGH
+patterns directly, weigh MEDIUM ones, treat LOW ones as hints to validate. Read a promising hit in
+full with get_pattern. Say briefly which patterns you are applying and why."""
+
+
+def register_prompts(server: MCPServer[Any]) -> None:
+    @server.prompt(name="learn", description="End-of-task interview that ends in record_experience.")
+    def learn(task: str = "") -> str:
+        return LEARN.format(task_line=f"Task: {task}\n" if task else "")
+
+    @server.prompt(name="recall", description="Look up what memory knows before starting a task.")
+    def recall(topic: str) -> str:
+        return RECALL.format(topic=topic)

@@ -1,0 +1,245 @@
+"""The MCP surface: one short function per tool, no behaviour of its own.
+
+Every tool checks argument sizes, calls its service, and answers with a pydantic model
+(``structuredContent``) plus one human-readable line. ``DevloreError`` becomes ``ToolError``
+here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, ConfigDict, Field
+
+from devlore import __version__
+from devlore.errors import DevloreError
+from devlore.model import (
+    ConfidenceChange,
+    ExperienceResult,
+    NewPatternResult,
+    PatternDetail,
+    PatternList,
+    RecallResult,
+    Stats,
+    WorkflowResult,
+)
+from devlore.resources import BrainServer, register_prompts, register_resources
+from devlore.service import experiences, patterns, recall, stats, validate, workflows
+from devlore.service.brain import Brain
+
+__all__ = ["TOOLSETS", "build_server"]
+
+log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
+
+TOOLSETS: dict[str, tuple[str, ...]] = {
+    "patterns": (
+        "recall", "list_patterns", "get_pattern", "add_pattern", "add_example", "upgrade_confidence",
+        "record_experience", "promote_to_workflow", "memory_stats",
+    ),
+}
+TOOLSETS["all"] = TOOLSETS["patterns"]
+
+INSTRUCTIONS = (
+    "devlore is this user's long-term memory, kept as markdown they also edit. Before a task, "
+    "call recall with a few keywords and apply HIGH patterns. After a task, call record_experience "
+    "(or add_example for one pattern). Confidence is earned by examples: 1 LOW, 2-4 MEDIUM, 5+ HIGH."
+)
+
+READ = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=False)
+WRITE = ToolAnnotations(read_only_hint=False, idempotent_hint=False, destructive_hint=False, open_world_hint=False)
+REWRITE = ToolAnnotations(read_only_hint=False, idempotent_hint=True, destructive_hint=False, open_world_hint=False)
+
+PatternArg = Annotated[str, Field(description="Pattern name, slug or unambiguous prefix.")]
+DomainArg = Annotated[str | None, Field(description="Pattern file: 'dev', 'pm', 'content', 'client', ...")]
+DateArg = Annotated[str | None, Field(description="YYYY-MM-DD; default: the date in the example, else today.")]
+
+
+class NewPatternArg(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    pattern: str = Field(description="The reusable approach.")
+    context: str = Field(description="When it applies.")
+    example: str | None = Field(default=None, description="Default: derived from the experience.")
+    why: str | None = None
+    domain: str | None = Field(default=None, description="Default: from work_type.")
+
+
+def _reply(model: M, text: str) -> CallToolResult:
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)],
+        structured_content=model.model_dump(mode="json", by_alias=True),
+    )
+
+
+def _run(fn: Callable[..., M], brain: Brain, **kwargs: Any) -> M:
+    for name, value in kwargs.items():
+        validate.check_size(name, value)
+    try:
+        return fn(brain, **kwargs)
+    except DevloreError as exc:
+        raise ToolError(str(exc)) from exc
+
+
+def _change_text(c: ConfidenceChange) -> str:
+    return f"{c.name}: {c.confidence_before} → {c.confidence_after} ({c.examples} examples) in {c.path}"
+
+
+def build_server(brain: Brain, tools: str = "all") -> MCPServer[Any]:
+    """An MCP server over ``brain`` exposing the ``tools`` set ('patterns' or 'all')."""
+    if tools not in TOOLSETS:
+        raise ValueError(f"unknown tool set {tools!r}; use one of {', '.join(TOOLSETS)}")
+    server = BrainServer("devlore", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
+    server.brain = brain
+    index = recall.Index()
+    enabled = set(TOOLSETS[tools])
+
+    def tool(name: str, annotations: ToolAnnotations) -> Callable[[Callable[..., Any]], Any]:
+        def register(fn: Callable[..., Any]) -> Any:
+            if name in enabled:
+                server.tool(name=name, annotations=annotations)(fn)
+            return fn
+
+        return register
+
+    @tool("recall", READ)
+    def recall_(
+        query: Annotated[str, Field(description="A few keywords, e.g. 'flaky tests retry'.")],
+        kinds: Annotated[list[Literal["pattern", "episode", "workflow", "worklog"]] | None, Field(
+            description="Restrict to these kinds.")] = None,
+        limit: Annotated[int, Field(description="Hits to return (1-50).")] = 8,
+    ) -> Annotated[CallToolResult, RecallResult]:
+        """Search the whole memory (patterns, experiences, workflows, work logs); best first.
+
+        Call before starting a task. Returns compact hits with a snippet; read one in full with
+        get_pattern or the resource at its path."""
+        r = _run(recall.recall, brain, index=index, query=query, kinds=kinds, limit=limit)
+        lines = [f"{h.kind}: {h.title} ({h.path})" for h in r.hits] or ["No matches."]
+        return _reply(r, "\n".join(lines))
+
+    @tool("list_patterns", READ)
+    def list_patterns(
+        domain: DomainArg = None,
+        level: Annotated[Literal["LOW", "MEDIUM", "HIGH"] | None, Field(
+            description="Only this level (written or evidence).")] = None,
+        stale_days: Annotated[int | None, Field(description="Only patterns not reinforced for this many days.")] = None,
+        mismatched: Annotated[bool, Field(description="Only patterns whose written level differs from evidence.")] = False,
+    ) -> Annotated[CallToolResult, PatternList]:
+        """Compact index of patterns: name, written level, evidence level, example count, staleness."""
+        r = _run(patterns.list_patterns, brain, domain=domain, level=level, stale_days=stale_days,
+                 mismatched=mismatched)
+        return _reply(r, f"{r.total} patterns: " + "; ".join(f"{p.name} ({p.evidence_level})" for p in r.patterns))
+
+    @tool("get_pattern", READ)
+    def get_pattern(pattern: PatternArg, domain: DomainArg = None) -> Annotated[CallToolResult, PatternDetail]:
+        """One pattern in full: levels, examples, sources, and its markdown as written."""
+        r = _run(patterns.get_pattern, brain, pattern=pattern, domain=domain)
+        return _reply(r, r.markdown)
+
+    @tool("add_pattern", WRITE)
+    def add_pattern(
+        name: Annotated[str, Field(description="Title of the new pattern (unique).")],
+        pattern: Annotated[str, Field(description="The reusable approach.")],
+        context: Annotated[str, Field(description="When it applies.")],
+        example: Annotated[str, Field(description="First example: 'Project - detail (YYYY-MM-DD) - outcome'.")],
+        domain: Annotated[str, Field(description="Pattern file: 'dev', 'pm', 'content', ...")] = "dev",
+        why: Annotated[str | None, Field(description="Why it works.")] = None,
+        time_saved: Annotated[str | None, Field(description="e.g. '~20 minutes (skips debugging)'.")] = None,
+        source_experience: Annotated[str | None, Field(description="Path of the episodic note.")] = None,
+    ) -> Annotated[CallToolResult, NewPatternResult]:
+        """Record a new LOW-confidence pattern with its first example. Refuses an existing name:
+        use add_example for a pattern that exists."""
+        r = _run(patterns.add_pattern, brain, name=name, pattern=pattern, context=context, example=example,
+                 domain=domain, why=why, time_saved=time_saved, source_experience=source_experience)
+        return _reply(r, f"Added {r.name} (LOW) to {r.path}")
+
+    @tool("add_example", WRITE)
+    def add_example(
+        pattern: PatternArg,
+        example: Annotated[str, Field(description="One line: 'Project - detail (YYYY-MM-DD) - outcome'; "
+                                      "the server numbers it.")],
+        domain: DomainArg = None,
+        date: DateArg = None,
+        source_experience: Annotated[str | None, Field(description="Path of the episodic note.")] = None,
+        time_saved_minutes: Annotated[int | None, Field(description="Minutes the pattern saved this time.")] = None,
+    ) -> Annotated[CallToolResult, ConfidenceChange]:
+        """Reinforce a pattern with one more example. The level is recomputed from the examples
+        (2 MEDIUM, 5 HIGH); returns the level before and after."""
+        r = _run(patterns.add_example, brain, pattern=pattern, example=example, domain=domain, date=date,
+                 source_experience=source_experience, time_saved_minutes=time_saved_minutes)
+        return _reply(r, _change_text(r))
+
+    @tool("upgrade_confidence", REWRITE)
+    def upgrade_confidence(
+        pattern: PatternArg,
+        level: Annotated[Literal["LOW", "MEDIUM", "HIGH"] | None, Field(
+            description="Omit to re-rate from the examples; a level the examples do not earn is refused.")] = None,
+        domain: DomainArg = None,
+    ) -> Annotated[CallToolResult, ConfidenceChange]:
+        """Re-rate a pattern from its evidence (repairs hand edits that drifted). Naming a level
+        the examples do not support is refused with how many examples are missing."""
+        r = _run(patterns.upgrade_confidence, brain, pattern=pattern, level=level, domain=domain)
+        return _reply(r, _change_text(r))
+
+    @tool("record_experience", WRITE)
+    def record_experience(
+        title: Annotated[str, Field(description="What the task was, in a few words.")],
+        project: str,
+        goal: str,
+        what_happened: str,
+        solution: str,
+        work_type: Annotated[Literal["code", "client", "content", "research"], Field(
+            description="Chooses the episodic folder and default pattern file.")] = "code",
+        result: Literal["SUCCESS", "PARTIAL", "BLOCKED"] = "SUCCESS",
+        patterns_applied: Annotated[list[str] | None, Field(
+            description="Existing patterns this task used; each is reinforced.")] = None,
+        new_patterns: Annotated[list[NewPatternArg] | None, Field(description="Patterns learned here.")] = None,
+        example: Annotated[str | None, Field(description="Example line for reinforcements; default derived.")] = None,
+        duration: str | None = None,
+        time_saved_minutes: int | None = None,
+        quality: Annotated[int | None, Field(description="1-10.")] = None,
+        next_time: str | None = None,
+        date: DateArg = None,
+    ) -> Annotated[CallToolResult, ExperienceResult]:
+        """The /learn step after a task: write the episodic note and reinforce or create every
+        pattern it names, all or nothing. Returns the note's path and each level change."""
+        news = [experiences.NewPatternInput(**p.model_dump()) for p in new_patterns or []]
+        r = _run(experiences.record_experience, brain, title=title, project=project, goal=goal,
+                 what_happened=what_happened, solution=solution, work_type=work_type, result=result,
+                 patterns_applied=patterns_applied, new_patterns=news, example=example, duration=duration,
+                 time_saved_minutes=time_saved_minutes, quality=quality, next_time=next_time, date=date)
+        parts = [f"Wrote {r.path}"] + [_change_text(c) for c in r.reinforced]
+        parts += [f"New: {c.name} (LOW)" for c in r.created]
+        return _reply(r, "\n".join(parts))
+
+    @tool("promote_to_workflow", WRITE)
+    def promote_to_workflow(
+        pattern: PatternArg,
+        steps: Annotated[list[str] | None, Field(description="Numbered steps; default: from the pattern.")] = None,
+        checklist: list[str] | None = None,
+        when_to_use: str | None = None,
+        estimated_time: str | None = None,
+        domain: DomainArg = None,
+    ) -> Annotated[CallToolResult, WorkflowResult]:
+        """Turn a HIGH pattern (5+ examples) into a step-by-step workflow file."""
+        r = _run(workflows.promote_to_workflow, brain, pattern=pattern, steps=steps, checklist=checklist,
+                 when_to_use=when_to_use, estimated_time=estimated_time, domain=domain)
+        return _reply(r, f"Wrote {r.path} ({r.steps} steps) from {r.source_pattern}")
+
+    @tool("memory_stats", READ)
+    def memory_stats() -> Annotated[CallToolResult, Stats]:
+        """Counts, evidence levels, time saved, stale and drifted patterns, unparsable files."""
+        r = _run(stats.memory_stats, brain)
+        text = (f"{r.patterns} patterns (HIGH {r.by_level['HIGH']}, MEDIUM {r.by_level['MEDIUM']}, "
+                f"LOW {r.by_level['LOW']}), {r.experiences} experiences, {r.workflows} workflows, "
+                f"~{r.time_saved_minutes} min saved, {len(r.problems)} problem files")
+        return _reply(r, text)
+
+    register_resources(server, brain)
+    register_prompts(server)
+    return server

@@ -1,0 +1,1 @@
+"""Use cases: read -> parse -> transition -> render -> write. Protocol-free."""

@@ -1,0 +1,158 @@
+"""The brain: a root directory, its store, and cached parses of its pattern files.
+
+Caches are keyed by (mtime, size) and only ever save re-parsing; every write re-reads the
+file under its lock, so nothing is written from a stale copy.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from devlore.codec.patterns import Entry, PatternFile, slugify
+from devlore.errors import Ambiguous, DevloreError, InvalidDocument, NotFound
+from devlore.layout import PATTERNS, domain_file, domain_of
+from devlore.store import Stat, Store
+
+__all__ = ["Brain", "PatternRef", "parse_patterns"]
+
+
+def parse_patterns(rel: str, text: str) -> PatternFile:
+    """Parse a pattern file, refusing one whose structure cannot be trusted for edits."""
+    pf = PatternFile.parse(text)
+    if pf.outline.unclosed_fence is not None:
+        raise InvalidDocument(rel, pf.outline.unclosed_fence + 1, "code fence opened here is never closed")
+    return pf
+
+
+@dataclass(frozen=True)
+class PatternRef:
+    path: str
+    domain: str
+    entry: Entry
+    file: PatternFile
+
+
+class Brain:
+    def __init__(self, root: Path, today: Callable[[], date] | None = None) -> None:
+        self.store = Store(root)
+        self._today = today or date.today
+        self._parsed: dict[str, tuple[Stat, PatternFile]] = {}
+        self._lock = threading.Lock()
+        self.problems: dict[str, InvalidDocument] = {}
+
+    @property
+    def root(self) -> Path:
+        return self.store.root
+
+    def today(self) -> date:
+        return self._today()
+
+    # -- pattern files ---------------------------------------------------------------------
+
+    def pattern_paths(self, domain: str | None = None) -> list[str]:
+        if domain is not None:
+            rel = domain_file(domain)
+            return [rel] if self.store.exists(rel) else []
+        return self.store.glob(PATTERNS, "*-patterns.md")
+
+    def pattern_file(self, rel: str) -> PatternFile | None:
+        """The parsed file (None if missing); an unparsable file raises ``InvalidDocument``."""
+        stat = self.store.stat(rel)
+        if stat is None:
+            return None
+        with self._lock:
+            cached = self._parsed.get(rel)
+        if cached and cached[0] == stat:
+            return cached[1]
+        text = self.store.read(rel)
+        if text is None:
+            return None
+        try:
+            pf = parse_patterns(rel, text)
+        except InvalidDocument as exc:
+            self.problems[rel] = exc
+            raise
+        self.problems.pop(rel, None)
+        with self._lock:
+            self._parsed[rel] = (stat, pf)
+        return pf
+
+    def patterns(self, domain: str | None = None) -> Iterator[PatternRef]:
+        """Every pattern entry; unparsable files are skipped and recorded in ``problems``."""
+        for rel in self.pattern_paths(domain):
+            try:
+                pf = self.pattern_file(rel)
+            except DevloreError:
+                continue
+            if pf is None:
+                continue
+            for entry in pf.entries:
+                yield PatternRef(rel, domain_of(rel), entry, pf)
+
+    def find(self, query: str, domain: str | None = None) -> PatternRef:
+        """A pattern by exact name, slug, or unambiguous case-insensitive prefix."""
+        refs = list(self.patterns(domain))
+        q = query.strip()
+        ql, qs = q.lower(), slugify(q)
+        for test in (
+            lambda r: r.entry.name == q,
+            lambda r: r.entry.name.lower() == ql,
+            lambda r: bool(qs) and r.entry.slug == qs,
+            lambda r: r.entry.name.lower().startswith(ql) or (bool(qs) and r.entry.slug.startswith(qs)),
+        ):
+            hits = [r for r in refs if test(r)]
+            if len(hits) == 1:
+                return hits[0]
+            if len(hits) > 1:
+                names = ", ".join(f"'{r.entry.name}' ({r.domain})" for r in hits[:10])
+                raise Ambiguous(
+                    f"'{query}' matches {len(hits)} patterns: {names}. Give the full name, "
+                    "or pass domain to choose the file."
+                )
+        raise NotFound(self._not_found(query, refs, domain))
+
+    @staticmethod
+    def _not_found(query: str, refs: list[PatternRef], domain: str | None) -> str:
+        names = [r.entry.name for r in refs]
+        close = difflib.get_close_matches(query, names, n=3, cutoff=0.4)
+        if not close:
+            lowered = {n.lower(): n for n in names}
+            close = [lowered[n] for n in difflib.get_close_matches(query.lower(), list(lowered), n=3, cutoff=0.3)]
+        where = f" in domain '{domain}'" if domain else ""
+        hint = f"; closest: {', '.join(repr(n) for n in close)}" if close else ""
+        return f"No pattern named '{query}'{where}{hint}. Call list_patterns to see every name."
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, *rels: str) -> Iterator[dict[str, str | None]]:
+        """Lock ``rels``, hand over their current text, and write back what the caller changed.
+
+        The caller mutates the dict it receives; on leaving, changed files are written. If any
+        write fails, the files already written are put back as they were: all or nothing.
+        """
+        with self.store.locked(*rels):
+            before = {rel: self.store.read(rel) for rel in rels}
+            after = dict(before)
+            yield after
+            written: list[str] = []
+            try:
+                for rel in rels:
+                    text = after.get(rel)
+                    if text is not None and text != before[rel]:
+                        self.store.write(rel, text)
+                        written.append(rel)
+            except BaseException:
+                for rel in written:
+                    old = before[rel]
+                    if old is None:
+                        self.store.remove(rel)
+                    else:
+                        self.store.write(rel, old)
+                raise

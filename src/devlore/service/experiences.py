@@ -1,0 +1,137 @@
+"""``record_experience``: the /learn step, written all or nothing.
+
+The episodic note, every reinforced pattern and every new pattern are computed in memory
+first under the locks of all the files involved; only then is anything written, and a
+failed write puts back what was already written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from devlore.codec import episodes
+from devlore.codec.patterns import slugify
+from devlore.errors import AlreadyExists, InvalidArgument
+from devlore.layout import EPISODIC, WORK_TYPES, domain_file
+from devlore.model import ConfidenceChange, ExperienceResult, NewPatternResult
+from devlore.service import health, validate
+from devlore.service.brain import Brain
+from devlore.service.patterns import insert_text, new_pattern, reinforce_text
+
+__all__ = ["NewPatternInput", "record_experience"]
+
+RESULTS = ("SUCCESS", "PARTIAL", "BLOCKED")
+
+
+@dataclass(frozen=True)
+class NewPatternInput:
+    name: str
+    pattern: str
+    context: str
+    example: str | None = None
+    why: str | None = None
+    domain: str | None = None
+
+
+def _episode_path(brain: Brain, folder: str, day: str, title: str) -> str:
+    slug = slugify(title)[:60].strip("-") or "experience"
+    base = f"{EPISODIC}/{folder}/{day}-{slug}"
+    rel, n = f"{base}.md", 2
+    while brain.store.exists(rel):
+        rel, n = f"{base}-{n}.md", n + 1
+    return rel
+
+
+def _checks(result: str, work_type: str, quality: int | None, minutes: int | None) -> str:
+    if work_type not in WORK_TYPES:
+        raise InvalidArgument(f"Invalid work_type {work_type!r}: use one of {', '.join(WORK_TYPES)}.")
+    up = result.strip().upper()
+    if up not in RESULTS:
+        raise InvalidArgument(f"Invalid result {result!r}: use SUCCESS, PARTIAL or BLOCKED.")
+    if quality is not None and not 1 <= quality <= 10:
+        raise InvalidArgument("quality is a score from 1 to 10.")
+    if minutes is not None and not 0 <= minutes <= 100_000:
+        raise InvalidArgument("time_saved_minutes must be between 0 and 100000.")
+    return up
+
+
+def record_experience(
+    brain: Brain,
+    title: str,
+    project: str,
+    goal: str,
+    what_happened: str,
+    solution: str,
+    work_type: str = "code",
+    result: str = "SUCCESS",
+    patterns_applied: list[str] | None = None,
+    new_patterns: list[NewPatternInput] | None = None,
+    example: str | None = None,
+    duration: str | None = None,
+    time_saved_minutes: int | None = None,
+    quality: int | None = None,
+    next_time: str | None = None,
+    date: str | None = None,
+) -> ExperienceResult:
+    outcome = _checks(result, work_type, quality, time_saved_minutes)
+    title = validate.one_line("title", title, 200)
+    project = validate.one_line("project", project, 200)
+    day = validate.day(date, brain.today())
+    default_domain, folder = WORK_TYPES[work_type]
+    line = example or f"{project} - {title} ({day}) - {outcome.title()}"
+    applied = [brain.find(name) for name in dict.fromkeys(patterns_applied or [])]
+    rel = _episode_path(brain, folder, day, title)
+    drafts = [
+        (domain_file(p.domain or default_domain),
+         new_pattern(brain, p.name, p.pattern, p.context, p.example or line, p.domain or default_domain,
+                     why=p.why, date=day, source_experience=rel))
+        for p in new_patterns or []
+    ]
+    if len({slugify(d.name) for _, d in drafts}) < len(drafts):
+        raise AlreadyExists("new_patterns names the same pattern twice; give each new pattern once.")
+    touched = sorted({ref.path for ref in applied} | {path for path, _ in drafts})
+    today = brain.today().isoformat()
+    changes: list[ConfidenceChange] = []
+    created: list[NewPatternResult] = []
+    with brain.transaction(rel, *touched) as files:
+        for ref in applied:
+            text = files[ref.path] or ""
+            files[ref.path], change = reinforce_text(ref.path, text, ref.entry.name, line, day, today, rel)
+            changes.append(change)
+        for path, draft in drafts:
+            domain = path.rsplit("/", 1)[-1].removesuffix("-patterns.md")
+            files[path] = insert_text(path, files[path], draft, domain, today, brain)
+            created.append(NewPatternResult(name=draft.name, slug=slugify(draft.name), path=path, confidence="LOW"))
+        files[rel] = episodes.render(episodes.EpisodeDraft(
+            title=title, project=project, date=day, work_type=work_type,
+            goal=validate.one_line("goal", goal, 1000),
+            what_happened=validate.text("what_happened", what_happened),
+            solution=validate.text("solution", solution),
+            result=outcome, duration=duration, time_saved_minutes=time_saved_minutes, quality=quality,
+            next_time=validate.text("next_time", next_time, required=False) if next_time else None,
+            applied=tuple(c.name for c in changes),
+            patterns=tuple([c.name for c in changes] + [c.name for c in created]),
+            learnings=_learnings(changes, created),
+            links=_links(changes, created),
+        ))
+    events = [health.reinforced(c) for c in changes] + [health.learned(c) for c in created]
+    events.append(health.GrowthEvent("time", "", time_saved_minutes or 0))
+    health.after_write(brain, events)
+    return ExperienceResult(path=rel, created=created, reinforced=changes)
+
+
+def _learnings(changes: list[ConfidenceChange], created: list[NewPatternResult]) -> tuple[str, ...]:
+    out = [f"Reinforced: {c.name} (confidence: {c.confidence_before} → {c.confidence_after})" for c in changes]
+    out += [f"New: {c.name} (confidence: LOW)" for c in created]
+    return tuple(out)
+
+
+def _links(changes: list[ConfidenceChange], created: list[NewPatternResult]) -> tuple[str, ...]:
+    out = [f"→ Created: {c.path}#{c.slug}" for c in created]
+    for c in changes:
+        n = c.examples
+        out += [
+            f"→ Reinforced: {c.path}#{slugify(c.name)}",
+            f"→ Confidence: {c.confidence_before} → {c.confidence_after} ({n} example{'s' if n != 1 else ''})",
+        ]
+    return tuple(out)

@@ -1,0 +1,94 @@
+"""Keep ``brain-health/`` true after every write, and compute the brain's statistics."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from devlore.codec.health import confidence_text, growth_text
+from devlore.errors import DevloreError
+from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, WORKFLOWS, WORKLOGS
+from devlore.model import LEVELS, ConfidenceChange, NewPatternResult
+from devlore.service.brain import Brain
+
+__all__ = ["GrowthEvent", "after_write", "counts", "learned", "reinforced"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GrowthEvent:
+    kind: str  # "learned" or "reinforced"
+    line: str
+    minutes: int = 0
+
+
+def learned(result: NewPatternResult) -> GrowthEvent:
+    return GrowthEvent("learned", f"{result.name} ({result.confidence})")
+
+
+def reinforced(change: ConfidenceChange, minutes: int = 0, rerated: bool = False) -> GrowthEvent:
+    before = change.confidence_before or "?"
+    verb = "re-rated " if rerated else ""
+    n = change.examples
+    return GrowthEvent(
+        "reinforced",
+        f"{change.name} ({verb}{before} → {change.confidence_after}, {n} example{'s' if n != 1 else ''})",
+        minutes,
+    )
+
+
+def counts(brain: Brain) -> dict[str, int]:
+    store = brain.store
+    return {
+        "experiences": len(store.glob(EPISODIC, "*.md", recursive=True)),
+        "workflows": len(store.glob(WORKFLOWS)),
+        "worklogs": len(store.glob(WORKLOGS)),
+    }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def after_write(brain: Brain, events: list[GrowthEvent]) -> None:
+    """Regenerate pattern-confidence.md and add ``events`` to this week's growth-log section.
+
+    A health file that cannot be written is logged and reported; the write that caused the
+    refresh has already landed and stays.
+    """
+    from devlore.service.patterns import time_saved
+
+    rows: dict[str, list[str]] = {level: [] for level in LEVELS}
+    for ref in brain.patterns():
+        e = ref.entry
+        rows[e.evidence].append(
+            f"- {e.name} ({_plural(len(e.examples), 'example')}, ~{time_saved(e)} min saved, "
+            f"last: {e.last_reinforced or 'never'})"
+        )
+    n = counts(brain)
+    total = sum(len(r) for r in rows.values())
+    stats = (
+        f"{_plural(total, 'pattern')} ({len(rows['HIGH'])} HIGH, {len(rows['MEDIUM'])} MEDIUM, "
+        f"{len(rows['LOW'])} LOW), {_plural(n['experiences'], 'experience')}, {_plural(n['workflows'], 'workflow')}"
+    )
+    today = brain.today()
+    monday = (today - timedelta(days=today.weekday())).isoformat()
+    try:
+        with brain.transaction(HEALTH_CONFIDENCE, HEALTH_GROWTH) as files:
+            files[HEALTH_CONFIDENCE] = confidence_text(files[HEALTH_CONFIDENCE], rows)
+            files[HEALTH_GROWTH] = growth_text(
+                files[HEALTH_GROWTH],
+                monday,
+                [e.line for e in events if e.kind == "learned"],
+                [e.line for e in events if e.kind == "reinforced"],
+                stats,
+                sum(e.minutes for e in events),
+            )
+    except DevloreError as exc:
+        log.warning("brain-health not updated: %s", exc)
+
+
+def week_of(day: date) -> str:
+    return (day - timedelta(days=day.weekday())).isoformat()

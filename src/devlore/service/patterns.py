@@ -1,0 +1,277 @@
+"""Pattern use cases: list, get, add, reinforce and re-rate, each write re-applied under lock."""
+
+from __future__ import annotations
+
+import re
+
+from devlore.codec import pattern_edits as edits
+from devlore.codec.patterns import Entry, PatternFile, minutes, slugify
+from devlore.codec.text import Splice
+from devlore.errors import AlreadyExists, Conflict, InvalidArgument, InvalidTransition
+from devlore.layout import domain_file, domain_of
+from devlore.model import (
+    ConfidenceChange,
+    Level,
+    NewPatternResult,
+    PatternDetail,
+    PatternList,
+    PatternSummary,
+    evidence_level,
+    examples_needed,
+    is_stale,
+)
+from devlore.service import health, validate
+from devlore.service.brain import Brain, PatternRef, parse_patterns
+
+__all__ = [
+    "add_example",
+    "add_pattern",
+    "get_pattern",
+    "list_patterns",
+    "summary",
+    "time_saved",
+    "upgrade_confidence",
+]
+
+_NUMBER = re.compile(r"^\s*\d+[.)]\s+")
+_TIME_LABELS = {"pm": "Time saved", "content": "Avg engagement"}
+
+
+def time_saved(entry: Entry) -> int:
+    """Minutes this pattern has saved so far: the written total, else per-use x examples."""
+    total = minutes(entry.field_value("total saved"))
+    if total is not None:
+        return total
+    per_use = minutes(entry.field_value("time saved per use", "time saved", "estimated"))
+    return (per_use or 0) * len(entry.examples)
+
+
+def summary(ref: PatternRef, stale_days: int = 90, today: object = None) -> PatternSummary:
+    from datetime import date
+
+    e = ref.entry
+    day = today if isinstance(today, date) else date.today()
+    return PatternSummary(
+        name=e.name,
+        slug=e.slug,
+        domain=ref.domain,
+        path=ref.path,
+        confidence=e.stated,
+        evidence_level=e.evidence,
+        examples=len(e.examples),
+        last_reinforced=e.last_reinforced,
+        stale=is_stale(e.last_reinforced, day, stale_days),
+    )
+
+
+def list_patterns(
+    brain: Brain,
+    domain: str | None = None,
+    level: str | None = None,
+    stale_days: int | None = None,
+    mismatched: bool = False,
+) -> PatternList:
+    wanted = validate.level(level)
+    if stale_days is not None and stale_days < 0:
+        raise InvalidArgument("stale_days must be 0 or more (days since the pattern was last reinforced).")
+    out: list[PatternSummary] = []
+    for ref in brain.patterns(domain):
+        s = summary(ref, stale_days if stale_days is not None else 90, brain.today())
+        if wanted and (s.confidence or s.evidence_level) != wanted and s.evidence_level != wanted:
+            continue
+        if stale_days is not None and not s.stale:
+            continue
+        if mismatched and s.confidence == s.evidence_level:
+            continue
+        out.append(s)
+    return PatternList(patterns=out, total=len(out))
+
+
+def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> PatternDetail:
+    ref = brain.find(pattern, domain)
+    e = ref.entry
+    s = summary(ref, today=brain.today())
+    return PatternDetail(
+        name=e.name,
+        slug=e.slug,
+        domain=ref.domain,
+        path=ref.path,
+        confidence=e.stated,
+        evidence_level=e.evidence,
+        examples=[x.text for x in e.examples],
+        last_reinforced=e.last_reinforced,
+        stale=s.stale,
+        format=e.format,
+        sources=list(e.sources),
+        markdown="".join(ref.file.doc.lines[e.start : e.content_end]),
+    )
+
+
+def _named(pf: PatternFile, name: str, rel: str) -> Entry:
+    for entry in pf.entries:
+        if entry.name == name:
+            return entry
+    raise Conflict(
+        f"Pattern '{name}' is no longer in {rel} (renamed or removed by an edit just now); "
+        "nothing was written. Call list_patterns and try again."
+    )
+
+
+def _with_footer(pf: PatternFile, splices: list[Splice], today: str) -> tuple[str, PatternFile]:
+    changed = parse_patterns("", pf.doc.splice(splices).render())
+    final = changed.doc.splice(edits.footer(changed, today))
+    return final.render(), parse_patterns("", final.render())
+
+
+def _example_line(example: str) -> str:
+    return _NUMBER.sub("", validate.one_line("example", example), count=1)
+
+
+def reinforce_text(
+    rel: str, text: str, name: str, example: str, day: str, today: str,
+    source: str | None = None, minutes_saved: int | None = None,
+) -> tuple[str, ConfidenceChange]:
+    """The pure step of ``add_example``: the file's new text and the level change."""
+    pf = parse_patterns(rel, text)
+    entry = _named(pf, name, rel)
+    splices = edits.add_example(pf, entry, example, day, source)
+    total = entry.fields.get("total saved")
+    if minutes_saved and total is not None:
+        now = (minutes(total.value) or 0) + minutes_saved
+        splices.append(Splice(total.line, total.line + 1, (f"- **Total saved:** {now} min",)))
+    new_text, after = _with_footer(pf, splices, today)
+    new_entry = _named(after, name, rel)
+    return new_text, ConfidenceChange(
+        name=name, path=rel, examples=len(new_entry.examples),
+        confidence_before=entry.stated, confidence_after=new_entry.evidence,
+    )
+
+
+def add_example(
+    brain: Brain,
+    pattern: str,
+    example: str,
+    domain: str | None = None,
+    date: str | None = None,
+    source_experience: str | None = None,
+    time_saved_minutes: int | None = None,
+) -> ConfidenceChange:
+    line = _example_line(example)
+    day = validate.day(date, brain.today())
+    source = validate.one_line("source_experience", source_experience) if source_experience else None
+    if time_saved_minutes is not None and not 0 <= time_saved_minutes <= 100_000:
+        raise InvalidArgument("time_saved_minutes must be between 0 and 100000.")
+    ref = brain.find(pattern, domain)
+    with brain.transaction(ref.path) as files:
+        text = files[ref.path]
+        if text is None:
+            raise Conflict(f"{ref.path} was removed just now; nothing was written. Call list_patterns.")
+        files[ref.path], change = reinforce_text(
+            ref.path, text, ref.entry.name, line, day, brain.today().isoformat(), source, time_saved_minutes
+        )
+    health.after_write(brain, [health.reinforced(change, time_saved_minutes or 0)])
+    return change
+
+
+def upgrade_confidence(
+    brain: Brain, pattern: str, level: str | None = None, domain: str | None = None
+) -> ConfidenceChange:
+    target = validate.level(level)
+    ref = brain.find(pattern, domain)
+    with brain.transaction(ref.path) as files:
+        text = files[ref.path]
+        if text is None:
+            raise Conflict(f"{ref.path} was removed just now; nothing was written. Call list_patterns.")
+        pf = parse_patterns(ref.path, text)
+        entry = _named(pf, ref.entry.name, ref.path)
+        count = len(entry.examples)
+        _check_target(entry, count, target)
+        new_text, _ = _with_footer(pf, edits.rerate(pf, entry, count), brain.today().isoformat())
+        if entry.stated != entry.evidence or entry.field_value("based on") is None:
+            files[ref.path] = new_text
+    change = ConfidenceChange(
+        name=entry.name, path=ref.path, examples=count,
+        confidence_before=entry.stated, confidence_after=evidence_level(count),
+    )
+    if files[ref.path] != text:
+        health.after_write(brain, [health.reinforced(change, 0, rerated=True)])
+    return change
+
+
+def _check_target(entry: Entry, count: int, target: Level | None) -> None:
+    if target is None or target == evidence_level(count):
+        return
+    need = examples_needed(target)
+    if count < need:
+        missing = need - count
+        raise InvalidTransition(
+            f"'{entry.name}' has {count} example{'s' if count != 1 else ''}; {target} needs {need}, "
+            f"so {missing} more {'is' if missing == 1 else 'are'} missing. Nothing was changed: "
+            "add examples with add_example as the pattern proves itself again."
+        )
+    raise InvalidTransition(
+        f"'{entry.name}' has {count} examples, which is {evidence_level(count)} evidence; confidence follows "
+        f"evidence, so it cannot be set to {target}. Nothing was changed. Call upgrade_confidence without "
+        "a level to re-rate it from its examples."
+    )
+
+
+def add_pattern(
+    brain: Brain,
+    name: str,
+    pattern: str,
+    context: str,
+    example: str,
+    domain: str = "dev",
+    why: str | None = None,
+    time_saved: str | None = None,
+    date: str | None = None,
+    source_experience: str | None = None,
+) -> NewPatternResult:
+    rel = domain_file(domain)
+    new = new_pattern(brain, name, pattern, context, example, domain, why, time_saved, date, source_experience)
+    with brain.transaction(rel) as files:
+        files[rel] = insert_text(rel, files[rel], new, domain, brain.today().isoformat(), brain)
+    result = NewPatternResult(name=new.name, slug=slugify(new.name), path=rel, confidence="LOW")
+    health.after_write(brain, [health.learned(result)])
+    return result
+
+
+def new_pattern(
+    brain: Brain, name: str, pattern: str, context: str, example: str, domain: str,
+    why: str | None = None, time_saved: str | None = None, date: str | None = None,
+    source_experience: str | None = None,
+) -> edits.NewPattern:
+    return edits.NewPattern(
+        name=validate.name("name", name),
+        context=validate.text("context", context),
+        pattern=validate.text("pattern", pattern),
+        example=_example_line(example),
+        day=validate.day(date, brain.today()),
+        why=validate.text("why", why, required=False) or None if why else None,
+        time_saved=validate.one_line("time_saved", time_saved) if time_saved else None,
+        time_label=_TIME_LABELS.get(domain, "Time saved per use"),
+        source=validate.one_line("source_experience", source_experience) if source_experience else None,
+    )
+
+
+def insert_text(rel: str, text: str | None, new: edits.NewPattern, domain: str, today: str, brain: Brain) -> str:
+    """The pure step of ``add_pattern``: refuse a duplicate anywhere, then insert the entry."""
+    slug = slugify(new.name)
+    for ref in brain.patterns():
+        if ref.path != rel and ref.entry.slug == slug:
+            raise AlreadyExists(
+                f"A pattern named '{ref.entry.name}' already exists in {ref.path}; "
+                "reinforce it with add_example instead of adding it again."
+            )
+    if text is None:
+        text = edits.new_file(domain_of(rel) or domain)
+    pf = parse_patterns(rel, text)
+    for entry in pf.entries:
+        if entry.slug == slug:
+            raise AlreadyExists(
+                f"A pattern named '{entry.name}' already exists in {rel}; "
+                "reinforce it with add_example instead of adding it again."
+            )
+    new_text, _ = _with_footer(pf, edits.insert_entry(pf, new), today)
+    return new_text

@@ -1,0 +1,86 @@
+"""Argument checks shared by the services; each failure says how to fix the call."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from devlore.errors import InvalidArgument
+from devlore.model import LEVELS, Level
+
+__all__ = ["MAX_ARG_BYTES", "check_size", "day", "level", "name", "one_line", "text"]
+
+MAX_ARG_BYTES = 100_000
+_STRUCTURAL = re.compile(r"^ {0,3}(?:#{1,2}(?:\s|$)|-{3,}\s*$|\*\*Confidence:\*\*)")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_size(arg: str, value: object) -> None:
+    """Refuse any string (or list of strings) argument over 100 KB."""
+    size = 0
+    if isinstance(value, str):
+        size = len(value.encode("utf-8"))
+    elif isinstance(value, list | tuple):
+        size = sum(len(str(v).encode("utf-8")) for v in value)
+    elif isinstance(value, dict):
+        size = len(str(value).encode("utf-8"))
+    if size > MAX_ARG_BYTES:
+        raise InvalidArgument(
+            f"Argument '{arg}' is {size:,} bytes; the limit is {MAX_ARG_BYTES:,}. "
+            "Summarise it, or keep the long text in a file and refer to its path."
+        )
+
+
+def day(value: str | None, default: date, arg: str = "date") -> str:
+    if value is None or value == "":
+        return default.isoformat()
+    if not _DAY.match(value.strip()):
+        raise InvalidArgument(f"Invalid {arg} {value!r}: use YYYY-MM-DD, e.g. {default.isoformat()}.")
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise InvalidArgument(f"Invalid {arg} {value!r}: no such day. Use YYYY-MM-DD.") from None
+
+
+def level(value: str | None) -> Level | None:
+    if value is None or value == "":
+        return None
+    up = value.strip().upper()
+    if up not in LEVELS:
+        raise InvalidArgument(f"Invalid level {value!r}: use one of LOW, MEDIUM, HIGH, or omit it to re-rate.")
+    return up  # type: ignore[return-value]
+
+
+def one_line(arg: str, value: str, limit: int = 2000) -> str:
+    v = value.strip()
+    if not v:
+        raise InvalidArgument(f"'{arg}' is empty; give one line of text.")
+    if "\n" in v or "\r" in v:
+        raise InvalidArgument(f"'{arg}' must be a single line; join the lines or shorten it.")
+    if len(v) > limit:
+        raise InvalidArgument(f"'{arg}' is {len(v)} characters; keep it under {limit}.")
+    return v
+
+
+def name(arg: str, value: str) -> str:
+    """A pattern or workflow name: one line, not a heading, not empty once slugged."""
+    from devlore.codec.patterns import slugify
+
+    v = one_line(arg, value, limit=120)
+    if v.startswith("#") or not slugify(v):
+        raise InvalidArgument(f"'{arg}' {value!r} needs letters or digits and must not start with '#'.")
+    return v
+
+
+def text(arg: str, value: str, required: bool = True) -> str:
+    """Free multi-line text; line endings are normalised by the writer."""
+    v = value.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    if required and not v.strip():
+        raise InvalidArgument(f"'{arg}' is empty; describe it in a sentence or two.")
+    for line in v.split("\n"):
+        if _STRUCTURAL.match(line):
+            raise InvalidArgument(
+                f"'{arg}' has the line {line.strip()!r}, which would split the file's entries; "
+                "use ### or deeper headings and no '---' lines inside it."
+            )
+    return v

@@ -1,0 +1,144 @@
+"""The only module that touches brain files: confined reads, locked, atomic writes.
+
+Writes go to a temp file in the same directory, are fsynced and renamed over the target, so
+a file is always either as it was or as intended. Every write holds an inter-process lock
+for its file (``filelock``, released by the OS if the holder dies) and a thread lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from devlore.errors import Conflict, InvalidDocument, OutsideRoot
+from devlore.layout import STATE_DIR, check_relative
+
+__all__ = ["Stat", "Store"]
+
+Stat = tuple[int, int]  # (mtime_ns, size)
+_TMP_MARK = ".devlore-tmp-"
+LOCK_TIMEOUT = 30.0
+
+
+class Store:
+    def __init__(self, root: Path) -> None:
+        self.root = root.expanduser().resolve()
+        self._threads: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    # -- paths -----------------------------------------------------------------------------
+
+    def path(self, rel: str) -> Path:
+        """The absolute path of ``rel``, refusing anything that resolves outside the root."""
+        rel = check_relative(rel)
+        real = (self.root / rel).resolve()
+        if not real.is_relative_to(self.root):
+            raise OutsideRoot(f"{rel} resolves outside the brain root (a symlink?); it is not read or written.")
+        return real
+
+    def exists(self, rel: str) -> bool:
+        return self.path(rel).is_file()
+
+    def stat(self, rel: str) -> Stat | None:
+        try:
+            st = self.path(rel).stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def glob(self, folder: str, pattern: str = "*.md", recursive: bool = False) -> list[str]:
+        """Root-relative paths of regular files in ``folder`` (symlinks leaving the root skipped)."""
+        base = self.root / check_relative(folder)
+        if not base.is_dir():
+            return []
+        found = base.rglob(pattern) if recursive else base.glob(pattern)
+        out: list[str] = []
+        for p in found:
+            if _TMP_MARK in p.name or not p.is_file():
+                continue
+            if not p.resolve().is_relative_to(self.root):
+                continue
+            out.append(p.relative_to(self.root).as_posix())
+        return sorted(out)
+
+    # -- reading and writing ---------------------------------------------------------------
+
+    def read(self, rel: str) -> str | None:
+        """The text exactly as stored (no newline translation), or None if there is no file."""
+        try:
+            data = self.path(rel).read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InvalidDocument(rel, line, "not valid UTF-8 text") from exc
+
+    def write(self, rel: str, text: str) -> None:
+        """Atomically replace (or create) ``rel`` with ``text``; the caller holds its lock."""
+        target = self.path(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}{_TMP_MARK}{os.getpid()}-{threading.get_ident()}")
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        _fsync_dir(target.parent)
+
+    def remove(self, rel: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path(rel).unlink()
+
+    @contextlib.contextmanager
+    def locked(self, *rels: str) -> Iterator[None]:
+        """Hold the thread and inter-process locks of every file, taken in a fixed order."""
+        names = sorted({check_relative(r) for r in rels})
+        with contextlib.ExitStack() as stack:
+            for rel in names:
+                stack.enter_context(self._thread_lock(rel))
+                stack.enter_context(self._file_lock(rel))
+            yield
+
+    def _thread_lock(self, rel: str) -> threading.Lock:
+        with self._guard:
+            return self._threads.setdefault(rel, threading.Lock())
+
+    @contextlib.contextmanager
+    def _file_lock(self, rel: str) -> Iterator[None]:
+        locks = self.root / STATE_DIR / "locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()[:16]
+        lock = FileLock(str(locks / f"{digest}.lock"), thread_local=False)
+        try:
+            lock.acquire(timeout=LOCK_TIMEOUT)
+        except Timeout as exc:
+            raise Conflict(f"{rel} is being written by another devlore process; try again in a moment.") from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
