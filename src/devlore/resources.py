@@ -42,8 +42,14 @@ class BrainServer(MCPServer[Any]):
         for rel in self.brain.pattern_paths():
             out.append(Resource(uri=f"memory://patterns/{domain_of(rel)}", name=rel, mime_type=MD))
         for ref in self.brain.patterns():
-            out.append(Resource(uri=f"memory://patterns/{ref.domain}/{ref.entry.slug}", name=ref.entry.name,
-                                title=ref.entry.name, mime_type=MD))
+            out.append(
+                Resource(
+                    uri=f"memory://patterns/{ref.domain}/{ref.entry.slug}",
+                    name=ref.entry.name,
+                    title=ref.entry.name,
+                    mime_type=MD,
+                )
+            )
         for rel in store.glob(EPISODIC, "*.md", recursive=True) + store.glob(WORKFLOWS):
             if (uri := uri_for(rel)) is not None:
                 out.append(Resource(uri=uri, name=rel, mime_type=MD))

@@ -39,8 +39,15 @@ M = TypeVar("M", bound=BaseModel)
 
 TOOLSETS: dict[str, tuple[str, ...]] = {
     "patterns": (
-        "recall", "list_patterns", "get_pattern", "add_pattern", "add_example", "upgrade_confidence",
-        "record_experience", "promote_to_workflow", "memory_stats",
+        "recall",
+        "list_patterns",
+        "get_pattern",
+        "add_pattern",
+        "add_example",
+        "upgrade_confidence",
+        "record_experience",
+        "promote_to_workflow",
+        "memory_stats",
     ),
 }
 TOOLSETS["all"] = TOOLSETS["patterns"]
@@ -96,22 +103,65 @@ def build_server(brain: Brain, tools: str = "all") -> MCPServer[Any]:
         raise ValueError(f"unknown tool set {tools!r}; use one of {', '.join(TOOLSETS)}")
     server = BrainServer("devlore", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
     server.brain = brain
-    index = recall.Index()
-    enabled = set(TOOLSETS[tools])
+    _read_tools(server, brain, recall.Index())
+    _write_tools(server, brain)
+    for info in server._tool_manager.list_tools():
+        if info.name not in TOOLSETS[tools]:
+            server.remove_tool(info.name)
+    register_resources(server, brain)
+    register_prompts(server)
+    for info in server._tool_manager.list_tools():
+        _compact(info.parameters)
+        if info.output_schema is not None:
+            _compact(info.output_schema, keep_descriptions=False)
+    return server
 
-    def tool(name: str, annotations: ToolAnnotations) -> Callable[[Callable[..., Any]], Any]:
-        def register(fn: Callable[..., Any]) -> Any:
-            if name in enabled:
-                server.tool(name=name, annotations=annotations)(fn)
-            return fn
 
-        return register
+def _flatten_optional(schema: dict[str, Any]) -> None:
+    """``anyOf: [X, {type: null}]`` -> X with ``type: [t, "null"]``: the same schema, shorter."""
+    options = schema.get("anyOf")
+    if not (isinstance(options, list) and len(options) == 2 and {"type": "null"} in options):
+        return
+    other = next(o for o in options if o != {"type": "null"})
+    if not isinstance(other.get("type"), str):
+        return
+    del schema["anyOf"]
+    schema.update(other)
+    schema["type"] = [other["type"], "null"]
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
 
-    @tool("recall", READ)
+
+def _compact(schema: Any, keep_descriptions: bool = True) -> None:
+    """Drop pydantic's generated ``title`` keys (they repeat the property names) and, in output
+    schemas, the descriptions the tool's own description already gives: together a third of the
+    ``tools/list`` answer, which SPEC keeps under 20,000 characters."""
+    if isinstance(schema, dict):
+        for key in ("title", *(() if keep_descriptions else ("description",))):
+            if isinstance(schema.get(key), str):
+                del schema[key]
+        _flatten_optional(schema)
+        for key, value in schema.items():
+            if key in ("properties", "$defs") and isinstance(value, dict):
+                for sub in value.values():
+                    _compact(sub, keep_descriptions)
+            else:
+                _compact(value, keep_descriptions)
+    elif isinstance(schema, list):
+        for item in schema:
+            _compact(item, keep_descriptions)
+
+
+def _read_tools(server: MCPServer[Any], brain: Brain, index: recall.Index) -> None:
+    @server.tool(name="recall", annotations=READ)
     def recall_(
         query: Annotated[str, Field(description="A few keywords, e.g. 'flaky tests retry'.")],
-        kinds: Annotated[list[Literal["pattern", "episode", "workflow", "worklog"]] | None, Field(
-            description="Restrict to these kinds.")] = None,
+        kinds: Annotated[
+            list[Literal["pattern", "episode", "workflow", "worklog"]] | None,
+            Field(description="Restrict to these kinds."),
+        ] = None,
         limit: Annotated[int, Field(description="Hits to return (1-50).")] = 8,
     ) -> Annotated[CallToolResult, RecallResult]:
         """Search the whole memory (patterns, experiences, workflows, work logs); best first.
@@ -122,26 +172,43 @@ def build_server(brain: Brain, tools: str = "all") -> MCPServer[Any]:
         lines = [f"{h.kind}: {h.title} ({h.path})" for h in r.hits] or ["No matches."]
         return _reply(r, "\n".join(lines))
 
-    @tool("list_patterns", READ)
+    @server.tool(name="list_patterns", annotations=READ)
     def list_patterns(
         domain: DomainArg = None,
-        level: Annotated[Literal["LOW", "MEDIUM", "HIGH"] | None, Field(
-            description="Only this level (written or evidence).")] = None,
+        level: Annotated[
+            Literal["LOW", "MEDIUM", "HIGH"] | None, Field(description="Only this level (written or evidence).")
+        ] = None,
         stale_days: Annotated[int | None, Field(description="Only patterns not reinforced for this many days.")] = None,
-        mismatched: Annotated[bool, Field(description="Only patterns whose written level differs from evidence.")] = False,
+        mismatched: Annotated[
+            bool, Field(description="Only patterns whose written level differs from evidence.")
+        ] = False,
     ) -> Annotated[CallToolResult, PatternList]:
         """Compact index of patterns: name, written level, evidence level, example count, staleness."""
-        r = _run(patterns.list_patterns, brain, domain=domain, level=level, stale_days=stale_days,
-                 mismatched=mismatched)
+        r = _run(
+            patterns.list_patterns, brain, domain=domain, level=level, stale_days=stale_days, mismatched=mismatched
+        )
         return _reply(r, f"{r.total} patterns: " + "; ".join(f"{p.name} ({p.evidence_level})" for p in r.patterns))
 
-    @tool("get_pattern", READ)
+    @server.tool(name="get_pattern", annotations=READ)
     def get_pattern(pattern: PatternArg, domain: DomainArg = None) -> Annotated[CallToolResult, PatternDetail]:
         """One pattern in full: levels, examples, sources, and its markdown as written."""
         r = _run(patterns.get_pattern, brain, pattern=pattern, domain=domain)
         return _reply(r, r.markdown)
 
-    @tool("add_pattern", WRITE)
+    @server.tool(name="memory_stats", annotations=READ)
+    def memory_stats() -> Annotated[CallToolResult, Stats]:
+        """Counts, evidence levels, time saved, stale and drifted patterns, unparsable files."""
+        r = _run(stats.memory_stats, brain)
+        text = (
+            f"{r.patterns} patterns (HIGH {r.by_level['HIGH']}, MEDIUM {r.by_level['MEDIUM']}, "
+            f"LOW {r.by_level['LOW']}), {r.experiences} experiences, {r.workflows} workflows, "
+            f"~{r.time_saved_minutes} min saved, {len(r.problems)} problem files"
+        )
+        return _reply(r, text)
+
+
+def _write_tools(server: MCPServer[Any], brain: Brain) -> None:
+    @server.tool(name="add_pattern", annotations=WRITE)
     def add_pattern(
         name: Annotated[str, Field(description="Title of the new pattern (unique).")],
         pattern: Annotated[str, Field(description="The reusable approach.")],
@@ -154,15 +221,26 @@ def build_server(brain: Brain, tools: str = "all") -> MCPServer[Any]:
     ) -> Annotated[CallToolResult, NewPatternResult]:
         """Record a new LOW-confidence pattern with its first example. Refuses an existing name:
         use add_example for a pattern that exists."""
-        r = _run(patterns.add_pattern, brain, name=name, pattern=pattern, context=context, example=example,
-                 domain=domain, why=why, time_saved=time_saved, source_experience=source_experience)
+        r = _run(
+            patterns.add_pattern,
+            brain,
+            name=name,
+            pattern=pattern,
+            context=context,
+            example=example,
+            domain=domain,
+            why=why,
+            time_saved=time_saved,
+            source_experience=source_experience,
+        )
         return _reply(r, f"Added {r.name} (LOW) to {r.path}")
 
-    @tool("add_example", WRITE)
+    @server.tool(name="add_example", annotations=WRITE)
     def add_example(
         pattern: PatternArg,
-        example: Annotated[str, Field(description="One line: 'Project - detail (YYYY-MM-DD) - outcome'; "
-                                      "the server numbers it.")],
+        example: Annotated[
+            str, Field(description="One line: 'Project - detail (YYYY-MM-DD) - outcome'; the server numbers it.")
+        ],
         domain: DomainArg = None,
         date: DateArg = None,
         source_experience: Annotated[str | None, Field(description="Path of the episodic note.")] = None,
@@ -170,15 +248,25 @@ def build_server(brain: Brain, tools: str = "all") -> MCPServer[Any]:
     ) -> Annotated[CallToolResult, ConfidenceChange]:
         """Reinforce a pattern with one more example. The level is recomputed from the examples
         (2 MEDIUM, 5 HIGH); returns the level before and after."""
-        r = _run(patterns.add_example, brain, pattern=pattern, example=example, domain=domain, date=date,
-                 source_experience=source_experience, time_saved_minutes=time_saved_minutes)
+        r = _run(
+            patterns.add_example,
+            brain,
+            pattern=pattern,
+            example=example,
+            domain=domain,
+            date=date,
+            source_experience=source_experience,
+            time_saved_minutes=time_saved_minutes,
+        )
         return _reply(r, _change_text(r))
 
-    @tool("upgrade_confidence", REWRITE)
+    @server.tool(name="upgrade_confidence", annotations=REWRITE)
     def upgrade_confidence(
         pattern: PatternArg,
-        level: Annotated[Literal["LOW", "MEDIUM", "HIGH"] | None, Field(
-            description="Omit to re-rate from the examples; a level the examples do not earn is refused.")] = None,
+        level: Annotated[
+            Literal["LOW", "MEDIUM", "HIGH"] | None,
+            Field(description="Omit to re-rate from the examples; a level the examples do not earn is refused."),
+        ] = None,
         domain: DomainArg = None,
     ) -> Annotated[CallToolResult, ConfidenceChange]:
         """Re-rate a pattern from its evidence (repairs hand edits that drifted). Naming a level
@@ -186,18 +274,21 @@ def build_server(brain: Brain, tools: str = "all") -> MCPServer[Any]:
         r = _run(patterns.upgrade_confidence, brain, pattern=pattern, level=level, domain=domain)
         return _reply(r, _change_text(r))
 
-    @tool("record_experience", WRITE)
+    @server.tool(name="record_experience", annotations=WRITE)
     def record_experience(
         title: Annotated[str, Field(description="What the task was, in a few words.")],
         project: str,
         goal: str,
         what_happened: str,
         solution: str,
-        work_type: Annotated[Literal["code", "client", "content", "research"], Field(
-            description="Chooses the episodic folder and default pattern file.")] = "code",
+        work_type: Annotated[
+            Literal["code", "client", "content", "research"],
+            Field(description="Chooses the episodic folder and default pattern file."),
+        ] = "code",
         result: Literal["SUCCESS", "PARTIAL", "BLOCKED"] = "SUCCESS",
-        patterns_applied: Annotated[list[str] | None, Field(
-            description="Existing patterns this task used; each is reinforced.")] = None,
+        patterns_applied: Annotated[
+            list[str] | None, Field(description="Existing patterns this task used; each is reinforced.")
+        ] = None,
         new_patterns: Annotated[list[NewPatternArg] | None, Field(description="Patterns learned here.")] = None,
         example: Annotated[str | None, Field(description="Example line for reinforcements; default derived.")] = None,
         duration: str | None = None,
@@ -209,15 +300,30 @@ def build_server(brain: Brain, tools: str = "all") -> MCPServer[Any]:
         """The /learn step after a task: write the episodic note and reinforce or create every
         pattern it names, all or nothing. Returns the note's path and each level change."""
         news = [experiences.NewPatternInput(**p.model_dump()) for p in new_patterns or []]
-        r = _run(experiences.record_experience, brain, title=title, project=project, goal=goal,
-                 what_happened=what_happened, solution=solution, work_type=work_type, result=result,
-                 patterns_applied=patterns_applied, new_patterns=news, example=example, duration=duration,
-                 time_saved_minutes=time_saved_minutes, quality=quality, next_time=next_time, date=date)
+        r = _run(
+            experiences.record_experience,
+            brain,
+            title=title,
+            project=project,
+            goal=goal,
+            what_happened=what_happened,
+            solution=solution,
+            work_type=work_type,
+            result=result,
+            patterns_applied=patterns_applied,
+            new_patterns=news,
+            example=example,
+            duration=duration,
+            time_saved_minutes=time_saved_minutes,
+            quality=quality,
+            next_time=next_time,
+            date=date,
+        )
         parts = [f"Wrote {r.path}"] + [_change_text(c) for c in r.reinforced]
         parts += [f"New: {c.name} (LOW)" for c in r.created]
         return _reply(r, "\n".join(parts))
 
-    @tool("promote_to_workflow", WRITE)
+    @server.tool(name="promote_to_workflow", annotations=WRITE)
     def promote_to_workflow(
         pattern: PatternArg,
         steps: Annotated[list[str] | None, Field(description="Numbered steps; default: from the pattern.")] = None,
@@ -227,19 +333,14 @@ def build_server(brain: Brain, tools: str = "all") -> MCPServer[Any]:
         domain: DomainArg = None,
     ) -> Annotated[CallToolResult, WorkflowResult]:
         """Turn a HIGH pattern (5+ examples) into a step-by-step workflow file."""
-        r = _run(workflows.promote_to_workflow, brain, pattern=pattern, steps=steps, checklist=checklist,
-                 when_to_use=when_to_use, estimated_time=estimated_time, domain=domain)
+        r = _run(
+            workflows.promote_to_workflow,
+            brain,
+            pattern=pattern,
+            steps=steps,
+            checklist=checklist,
+            when_to_use=when_to_use,
+            estimated_time=estimated_time,
+            domain=domain,
+        )
         return _reply(r, f"Wrote {r.path} ({r.steps} steps) from {r.source_pattern}")
-
-    @tool("memory_stats", READ)
-    def memory_stats() -> Annotated[CallToolResult, Stats]:
-        """Counts, evidence levels, time saved, stale and drifted patterns, unparsable files."""
-        r = _run(stats.memory_stats, brain)
-        text = (f"{r.patterns} patterns (HIGH {r.by_level['HIGH']}, MEDIUM {r.by_level['MEDIUM']}, "
-                f"LOW {r.by_level['LOW']}), {r.experiences} experiences, {r.workflows} workflows, "
-                f"~{r.time_saved_minutes} min saved, {len(r.problems)} problem files")
-        return _reply(r, text)
-
-    register_resources(server, brain)
-    register_prompts(server)
-    return server

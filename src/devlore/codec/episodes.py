@@ -70,8 +70,15 @@ def render(d: EpisodeDraft, newline: str = "\n") -> str:
         "patterns": list(d.patterns),
         "result": d.result,
     }
-    lines = [*frontmatter.render(meta), "", f"# {d.title} - {d.project} - {d.date}", "", "## Context",
-             f"**Project:** {d.project}", f"**Goal:** {d.goal}"]
+    lines = [
+        *frontmatter.render(meta),
+        "",
+        f"# {d.title} - {d.project} - {d.date}",
+        "",
+        "## Context",
+        f"**Project:** {d.project}",
+        f"**Goal:** {d.goal}",
+    ]
     if d.duration:
         lines.append(f"**Duration:** {d.duration}")
     lines += ["", "## What Happened", *d.what_happened.split("\n"), "", "## Solution", *d.solution.split("\n")]

@@ -28,8 +28,7 @@ def _sections(doc: Doc) -> list[tuple[int, int, str]]:
     lines = doc.bodies()
     heads = outline(lines).h(2)
     return [
-        (h.line, heads[i + 1].line if i + 1 < len(heads) else len(lines), h.text.strip())
-        for i, h in enumerate(heads)
+        (h.line, heads[i + 1].line if i + 1 < len(heads) else len(lines), h.text.strip()) for i, h in enumerate(heads)
     ]
 
 

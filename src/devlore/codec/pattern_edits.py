@@ -88,17 +88,16 @@ def _insert_block(entry: Entry, head: str, item: str, before: tuple[str, ...]) -
     return Splice(at, at, new)
 
 
-def add_example(
-    pf: PatternFile, entry: Entry, text: str, day: str, source: str | None = None
-) -> list[Splice]:
+def add_example(pf: PatternFile, entry: Entry, text: str, day: str, source: str | None = None) -> list[Splice]:
     """Number and append an example, recount, and set ``Last reinforced`` to ``day``."""
     count = len(entry.examples) + 1
     edits = rerate(pf, entry, count) + _reinforced(pf, entry, day)
     if entry.format == "A":
         item = f"{count}. {text}"
         if entry.example_anchor is None:
-            edits.append(_insert_block(entry, "**Examples:**", item, ("code example", "related patterns",
-                                                                        "source experiences")))
+            edits.append(
+                _insert_block(entry, "**Examples:**", item, ("code example", "related patterns", "source experiences"))
+            )
         else:
             edits.append(Splice(entry.example_anchor + 1, entry.example_anchor + 1, (item,)))
     else:
@@ -134,8 +133,13 @@ class NewPattern:
     related: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
-        out = [f"## {self.name}", "", "**Confidence:** LOW", "**Based on:** 1 example",
-               f"**Last reinforced:** {self.day}"]
+        out = [
+            f"## {self.name}",
+            "",
+            "**Confidence:** LOW",
+            "**Based on:** 1 example",
+            f"**Last reinforced:** {self.day}",
+        ]
         if self.time_saved:
             out.append(f"**{self.time_label}:** {self.time_saved}")
         out += ["", "**Context:**", *self.context.splitlines(), "", "**Pattern:**", *self.pattern.splitlines()]

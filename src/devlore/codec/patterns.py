@@ -92,7 +92,7 @@ class Entry:
     @property
     def stated_level(self) -> Level | None:
         s = self.stated
-        return s if s in LEVELS else None  # type: ignore[return-value]
+        return s if s in LEVELS else None
 
     @property
     def evidence(self) -> Level:
@@ -199,8 +199,18 @@ class PatternFile:
             anchor = stop - 1
         sources, source_anchor, truncated = self._sources(blocks.get("source experiences"), _BULLET)
         return Entry(
-            name, "A", start, end, content_end, fields, blocks, tuple(examples), anchor,
-            sources, source_anchor, truncated,
+            name,
+            "A",
+            start,
+            end,
+            content_end,
+            fields,
+            blocks,
+            tuple(examples),
+            anchor,
+            sources,
+            source_anchor,
+            truncated,
         )
 
     def _sources(
@@ -250,8 +260,18 @@ class PatternFile:
             anchor = stop - 1
         sources, source_anchor, truncated = self._sources(sections.get("sources"), _BULLET)
         return Entry(
-            name, "B", start, end, content_end, fields, sections, tuple(examples), anchor,
-            sources, source_anchor, truncated,
+            name,
+            "B",
+            start,
+            end,
+            content_end,
+            fields,
+            sections,
+            tuple(examples),
+            anchor,
+            sources,
+            source_anchor,
+            truncated,
         )
 
     def _footer(self) -> Footer | None:

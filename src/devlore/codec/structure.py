@@ -32,9 +32,7 @@ class Outline:
     unclosed_fence: int | None = None  # line of a fence that never closes
 
     def h(self, level: int, start: int = 0, end: int | None = None) -> list[Heading]:
-        return [
-            h for h in self.headings if h.level == level and h.line >= start and (end is None or h.line < end)
-        ]
+        return [h for h in self.headings if h.level == level and h.line >= start and (end is None or h.line < end)]
 
 
 @lru_cache(maxsize=1)

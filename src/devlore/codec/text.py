@@ -78,8 +78,7 @@ class Doc:
         for _, edit in ordered:
             old = lines[edit.start : edit.end]
             new = [
-                text + (ending(old[i]) if i < len(old) and ending(old[i]) else nl)
-                for i, text in enumerate(edit.new)
+                text + (ending(old[i]) if i < len(old) and ending(old[i]) else nl) for i, text in enumerate(edit.new)
             ]
             if new and old and edit.end == len(lines) and not ending(old[-1]):
                 new[-1] = body(new[-1])

@@ -51,16 +51,25 @@ def parse(path: str, text: str) -> Workflow:
 
 
 def render(
-    title: str, when: str, estimated: str, last_used: str, source: str,
-    steps: list[str], checklist: list[str], newline: str = "\n",
+    title: str,
+    when: str,
+    estimated: str,
+    last_used: str,
+    source: str,
+    steps: list[str],
+    checklist: list[str],
+    newline: str = "\n",
 ) -> str:
     lines = [
-        f"# {title}", "",
+        f"# {title}",
+        "",
         f"**When to use:** {when}",
         f"**Estimated time:** {estimated}",
         f"**Last used:** {last_used}",
         f"**Source pattern:** {source}",
-        "", "## Steps", *(f"{i}. {s}" for i, s in enumerate(steps, 1)),
+        "",
+        "## Steps",
+        *(f"{i}. {s}" for i, s in enumerate(steps, 1)),
     ]
     if checklist:
         lines += ["", "## Checklist", *(f"- [ ] {c}" for c in checklist)]

@@ -100,12 +100,13 @@ class Brain:
         refs = list(self.patterns(domain))
         q = query.strip()
         ql, qs = q.lower(), slugify(q)
-        for test in (
+        tests: list[Callable[[PatternRef], bool]] = [
             lambda r: r.entry.name == q,
             lambda r: r.entry.name.lower() == ql,
             lambda r: bool(qs) and r.entry.slug == qs,
             lambda r: r.entry.name.lower().startswith(ql) or (bool(qs) and r.entry.slug.startswith(qs)),
-        ):
+        ]
+        for test in tests:
             hits = [r for r in refs if test(r)]
             if len(hits) == 1:
                 return hits[0]

@@ -82,9 +82,20 @@ def record_experience(
     applied = [brain.find(name) for name in dict.fromkeys(patterns_applied or [])]
     rel = _episode_path(brain, folder, day, title)
     drafts = [
-        (domain_file(p.domain or default_domain),
-         new_pattern(brain, p.name, p.pattern, p.context, p.example or line, p.domain or default_domain,
-                     why=p.why, date=day, source_experience=rel))
+        (
+            domain_file(p.domain or default_domain),
+            new_pattern(
+                brain,
+                p.name,
+                p.pattern,
+                p.context,
+                p.example or line,
+                p.domain or default_domain,
+                why=p.why,
+                date=day,
+                source_experience=rel,
+            ),
+        )
         for p in new_patterns or []
     ]
     if len({slugify(d.name) for _, d in drafts}) < len(drafts):
@@ -102,18 +113,26 @@ def record_experience(
             domain = path.rsplit("/", 1)[-1].removesuffix("-patterns.md")
             files[path] = insert_text(path, files[path], draft, domain, today, brain)
             created.append(NewPatternResult(name=draft.name, slug=slugify(draft.name), path=path, confidence="LOW"))
-        files[rel] = episodes.render(episodes.EpisodeDraft(
-            title=title, project=project, date=day, work_type=work_type,
-            goal=validate.one_line("goal", goal, 1000),
-            what_happened=validate.text("what_happened", what_happened),
-            solution=validate.text("solution", solution),
-            result=outcome, duration=duration, time_saved_minutes=time_saved_minutes, quality=quality,
-            next_time=validate.text("next_time", next_time, required=False) if next_time else None,
-            applied=tuple(c.name for c in changes),
-            patterns=tuple([c.name for c in changes] + [c.name for c in created]),
-            learnings=_learnings(changes, created),
-            links=_links(changes, created),
-        ))
+        files[rel] = episodes.render(
+            episodes.EpisodeDraft(
+                title=title,
+                project=project,
+                date=day,
+                work_type=work_type,
+                goal=validate.one_line("goal", goal, 1000),
+                what_happened=validate.text("what_happened", what_happened),
+                solution=validate.text("solution", solution),
+                result=outcome,
+                duration=duration,
+                time_saved_minutes=time_saved_minutes,
+                quality=quality,
+                next_time=validate.text("next_time", next_time, required=False) if next_time else None,
+                applied=tuple(c.name for c in changes),
+                patterns=tuple([c.name for c in changes] + [c.name for c in created]),
+                learnings=_learnings(changes, created),
+                links=_links(changes, created),
+            )
+        )
     events = [health.reinforced(c) for c in changes] + [health.learned(c) for c in created]
     events.append(health.GrowthEvent("time", "", time_saved_minutes or 0))
     health.after_write(brain, events)

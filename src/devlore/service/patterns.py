@@ -123,13 +123,25 @@ def _with_footer(pf: PatternFile, splices: list[Splice], today: str) -> tuple[st
     return final.render(), parse_patterns("", final.render())
 
 
+def _full_date(line: str) -> str | None:
+    """The example's own ``(YYYY-MM-DD)``, which SPEC makes its Last reinforced date."""
+    m = re.search(r"\((\d{4}-\d{2}-\d{2})\)", line)
+    return m.group(1) if m else None
+
+
 def _example_line(example: str) -> str:
     return _NUMBER.sub("", validate.one_line("example", example), count=1)
 
 
 def reinforce_text(
-    rel: str, text: str, name: str, example: str, day: str, today: str,
-    source: str | None = None, minutes_saved: int | None = None,
+    rel: str,
+    text: str,
+    name: str,
+    example: str,
+    day: str,
+    today: str,
+    source: str | None = None,
+    minutes_saved: int | None = None,
 ) -> tuple[str, ConfidenceChange]:
     """The pure step of ``add_example``: the file's new text and the level change."""
     pf = parse_patterns(rel, text)
@@ -142,8 +154,11 @@ def reinforce_text(
     new_text, after = _with_footer(pf, splices, today)
     new_entry = _named(after, name, rel)
     return new_text, ConfidenceChange(
-        name=name, path=rel, examples=len(new_entry.examples),
-        confidence_before=entry.stated, confidence_after=new_entry.evidence,
+        name=name,
+        path=rel,
+        examples=len(new_entry.examples),
+        confidence_before=entry.stated,
+        confidence_after=new_entry.evidence,
     )
 
 
@@ -157,7 +172,7 @@ def add_example(
     time_saved_minutes: int | None = None,
 ) -> ConfidenceChange:
     line = _example_line(example)
-    day = validate.day(date, brain.today())
+    day = validate.day(date or _full_date(line), brain.today())
     source = validate.one_line("source_experience", source_experience) if source_experience else None
     if time_saved_minutes is not None and not 0 <= time_saved_minutes <= 100_000:
         raise InvalidArgument("time_saved_minutes must be between 0 and 100000.")
@@ -190,8 +205,11 @@ def upgrade_confidence(
         if entry.stated != entry.evidence or entry.field_value("based on") is None:
             files[ref.path] = new_text
     change = ConfidenceChange(
-        name=entry.name, path=ref.path, examples=count,
-        confidence_before=entry.stated, confidence_after=evidence_level(count),
+        name=entry.name,
+        path=ref.path,
+        examples=count,
+        confidence_before=entry.stated,
+        confidence_after=evidence_level(count),
     )
     if files[ref.path] != text:
         health.after_write(brain, [health.reinforced(change, 0, rerated=True)])
@@ -238,8 +256,15 @@ def add_pattern(
 
 
 def new_pattern(
-    brain: Brain, name: str, pattern: str, context: str, example: str, domain: str,
-    why: str | None = None, time_saved: str | None = None, date: str | None = None,
+    brain: Brain,
+    name: str,
+    pattern: str,
+    context: str,
+    example: str,
+    domain: str,
+    why: str | None = None,
+    time_saved: str | None = None,
+    date: str | None = None,
     source_experience: str | None = None,
 ) -> edits.NewPattern:
     return edits.NewPattern(

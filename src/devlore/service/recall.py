@@ -25,7 +25,9 @@ __all__ = ["KINDS", "Index", "recall"]
 
 KINDS = ("pattern", "episode", "workflow", "worklog")
 _TOKEN = re.compile(r"[a-z0-9]+")
-_STOP = frozenset("a an and are as at be by for from how i in is it of on or that the this to was what when with".split())
+_STOP = frozenset(
+    "a an and are as at be by for from how i in is it of on or that the this to was what when with".split()
+)
 _K1, _B = 1.2, 0.75
 _TITLE_WEIGHT = 3
 
@@ -103,8 +105,14 @@ def _documents(brain: Brain, rel: str, kind: str) -> list[Document]:
             if pf is None:
                 return []
             return [
-                _doc("pattern", e.name, f"{rel}#{e.slug}", "\n".join(pf.lines[e.start + 1 : e.content_end]),
-                     _LEVEL_TIER[e.evidence], e.last_reinforced)
+                _doc(
+                    "pattern",
+                    e.name,
+                    f"{rel}#{e.slug}",
+                    "\n".join(pf.lines[e.start + 1 : e.content_end]),
+                    _LEVEL_TIER[e.evidence],
+                    e.last_reinforced,
+                )
                 for e in pf.entries
             ]
         text = brain.store.read(rel) or ""
@@ -173,4 +181,3 @@ def _bm25(d: Document, q: list[str], df: dict[str, int], avg: float, n: int) -> 
         idf = math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5))
         score += idf * f * (_K1 + 1) / (f + _K1 * (1 - _B + _B * d.length / avg))
     return score
-

@@ -17,7 +17,7 @@ __all__ = ["check", "memory_stats"]
 
 
 def memory_stats(brain: Brain, stale_days: int = 90) -> Stats:
-    by_level = {level: 0 for level in LEVELS}
+    by_level: dict[str, int] = {level: 0 for level in LEVELS}
     mismatched: list[str] = []
     stale: list[str] = []
     saved = 0

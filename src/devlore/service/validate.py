@@ -48,7 +48,7 @@ def level(value: str | None) -> Level | None:
     up = value.strip().upper()
     if up not in LEVELS:
         raise InvalidArgument(f"Invalid level {value!r}: use one of LOW, MEDIUM, HIGH, or omit it to re-rate.")
-    return up  # type: ignore[return-value]
+    return up
 
 
 def one_line(arg: str, value: str, limit: int = 2000) -> str:

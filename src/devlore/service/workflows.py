@@ -60,9 +60,7 @@ def promote_to_workflow(
     )
     with brain.transaction(rel) as files:
         if files[rel] is not None:
-            raise AlreadyExists(
-                f"{rel} exists already; edit it, or remove it first if it should be regenerated."
-            )
+            raise AlreadyExists(f"{rel} exists already; edit it, or remove it first if it should be regenerated.")
         files[rel] = text
     health.after_write(brain, [])
     return WorkflowResult(name=e.name, path=rel, source_pattern=f"{ref.path}#{e.slug}", steps=len(chosen))
