@@ -85,9 +85,9 @@ def _reply(model: M, text: str) -> CallToolResult:
 
 
 def _run(fn: Callable[..., M], brain: Brain, **kwargs: Any) -> M:
-    for name, value in kwargs.items():
-        validate.check_size(name, value)
     try:
+        for name, value in kwargs.items():
+            validate.check_size(name, value)
         return fn(brain, **kwargs)
     except DevloreError as exc:
         raise ToolError(str(exc)) from exc
@@ -104,7 +104,7 @@ def build_server(brain: Brain, tools: str = "all") -> MCPServer[Any]:
     server = BrainServer("devlore", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
     server.brain = brain
     _read_tools(server, brain, recall.Index())
-    _write_tools(server, brain)
+    _write_tools(server, brain)  # memory_stats last: tools are listed in SPEC order
     for info in server._tool_manager.list_tools():
         if info.name not in TOOLSETS[tools]:
             server.remove_tool(info.name)
@@ -194,17 +194,6 @@ def _read_tools(server: MCPServer[Any], brain: Brain, index: recall.Index) -> No
         """One pattern in full: levels, examples, sources, and its markdown as written."""
         r = _run(patterns.get_pattern, brain, pattern=pattern, domain=domain)
         return _reply(r, r.markdown)
-
-    @server.tool(name="memory_stats", annotations=READ)
-    def memory_stats() -> Annotated[CallToolResult, Stats]:
-        """Counts, evidence levels, time saved, stale and drifted patterns, unparsable files."""
-        r = _run(stats.memory_stats, brain)
-        text = (
-            f"{r.patterns} patterns (HIGH {r.by_level['HIGH']}, MEDIUM {r.by_level['MEDIUM']}, "
-            f"LOW {r.by_level['LOW']}), {r.experiences} experiences, {r.workflows} workflows, "
-            f"~{r.time_saved_minutes} min saved, {len(r.problems)} problem files"
-        )
-        return _reply(r, text)
 
 
 def _write_tools(server: MCPServer[Any], brain: Brain) -> None:
@@ -344,3 +333,14 @@ def _write_tools(server: MCPServer[Any], brain: Brain) -> None:
             domain=domain,
         )
         return _reply(r, f"Wrote {r.path} ({r.steps} steps) from {r.source_pattern}")
+
+    @server.tool(name="memory_stats", annotations=READ)
+    def memory_stats() -> Annotated[CallToolResult, Stats]:
+        """Counts, evidence levels, time saved, stale and drifted patterns, unparsable files."""
+        r = _run(stats.memory_stats, brain)
+        text = (
+            f"{r.patterns} patterns (HIGH {r.by_level['HIGH']}, MEDIUM {r.by_level['MEDIUM']}, "
+            f"LOW {r.by_level['LOW']}), {r.experiences} experiences, {r.workflows} workflows, "
+            f"~{r.time_saved_minutes} min saved, {len(r.problems)} problem files"
+        )
+        return _reply(r, text)

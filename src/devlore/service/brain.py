@@ -70,10 +70,10 @@ class Brain:
             cached = self._parsed.get(rel)
         if cached and cached[0] == stat:
             return cached[1]
-        text = self.store.read(rel)
-        if text is None:
-            return None
         try:
+            text = self.store.read(rel)
+            if text is None:
+                return None
             pf = parse_patterns(rel, text)
         except InvalidDocument as exc:
             self.problems[rel] = exc
@@ -116,7 +116,7 @@ class Brain:
                     f"'{query}' matches {len(hits)} patterns: {names}. Give the full name, "
                     "or pass domain to choose the file."
                 )
-        raise NotFound(self._not_found(query, refs, domain))
+        raise NotFound(self.not_found(query, refs, domain))
 
     @staticmethod
     def _not_found(query: str, refs: list[PatternRef], domain: str | None) -> str:
@@ -128,6 +128,12 @@ class Brain:
         where = f" in domain '{domain}'" if domain else ""
         hint = f"; closest: {', '.join(repr(n) for n in close)}" if close else ""
         return f"No pattern named '{query}'{where}{hint}. Call list_patterns to see every name."
+
+    def not_found(self, query: str, refs: list[PatternRef], domain: str | None) -> str:
+        message = self._not_found(query, refs, domain)
+        for problem in list(self.problems.values())[:3]:
+            message += f" Note: {problem.path} could not be read ({problem.reason}; line {problem.line})."
+        return message
 
     # -- transactions ------------------------------------------------------------------------
 

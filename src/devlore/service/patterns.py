@@ -173,7 +173,7 @@ def add_example(
 ) -> ConfidenceChange:
     line = _example_line(example)
     day = validate.day(date or _full_date(line), brain.today())
-    source = validate.one_line("source_experience", source_experience) if source_experience else None
+    source = validate.source(source_experience)
     if time_saved_minutes is not None and not 0 <= time_saved_minutes <= 100_000:
         raise InvalidArgument("time_saved_minutes must be between 0 and 100000.")
     ref = brain.find(pattern, domain)
@@ -276,7 +276,7 @@ def new_pattern(
         why=validate.text("why", why, required=False) or None if why else None,
         time_saved=validate.one_line("time_saved", time_saved) if time_saved else None,
         time_label=_TIME_LABELS.get(domain, "Time saved per use"),
-        source=validate.one_line("source_experience", source_experience) if source_experience else None,
+        source=validate.source(source_experience),
     )
 
 

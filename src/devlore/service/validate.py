@@ -84,3 +84,12 @@ def text(arg: str, value: str, required: bool = True) -> str:
                 "use ### or deeper headings and no '---' lines inside it."
             )
     return v
+
+
+def source(value: str | None) -> str | None:
+    """A source experience path: relative to the root and inside it."""
+    from devlore.layout import check_relative
+
+    if not value:
+        return None
+    return check_relative(one_line("source_experience", value, 500))
