@@ -160,9 +160,7 @@ async def test_add_example_to_a_four_example_pattern_makes_it_high(connect: Clie
     assert after["examples"][-1] == "Billing - statement export (2026-11-20) - 3 s → 0.4 s"
 
 
-async def test_upgrading_beyond_the_evidence_is_refused_and_changes_nothing(
-    connect: ClientFactory, root: Path
-) -> None:
+async def test_upgrading_beyond_the_evidence_is_refused_and_changes_nothing(connect: ClientFactory, root: Path) -> None:
     before = snapshot(root)
     async with connect() as client:
         message = await error(client, "upgrade_confidence", {"pattern": "Feature Flags", "level": "HIGH"})
@@ -194,8 +192,12 @@ async def test_add_pattern_creates_a_low_pattern_and_refuses_a_duplicate(connect
         created = await ok(client, "add_pattern", args)
         duplicate = await error(client, "add_pattern", {**args, "name": "pin tool versions in ci"})
         found = await ok(client, "get_pattern", {"pattern": "pin-tool-versions-in-ci"})
-    assert created == {"name": "Pin Tool Versions in CI", "slug": "pin-tool-versions-in-ci", "path": DEV,
-                       "confidence": "LOW"}
+    assert created == {
+        "name": "Pin Tool Versions in CI",
+        "slug": "pin-tool-versions-in-ci",
+        "path": DEV,
+        "confidence": "LOW",
+    }
     assert duplicate == (
         f"A pattern named 'Pin Tool Versions in CI' already exists in {DEV}; "
         "reinforce it with add_example instead of adding it again."
@@ -204,38 +206,74 @@ async def test_add_pattern_creates_a_low_pattern_and_refuses_a_duplicate(connect
 
 
 BAD_CALLS: list[tuple[str, dict[str, Any], str]] = [
-    ("add_example", {"pattern": "../../etc/passwd", "example": "x"},
-     "No pattern named '../../etc/passwd'. Call list_patterns to see every name."),
-    ("add_example", {"pattern": "Batch Loading Related Rows", "example": "x", "domain": "../secrets"},
-     "Invalid domain '../secrets'"),
-    ("add_pattern", {"name": "X", "pattern": "p", "context": "c", "example": "e", "domain": "/etc/passwd"},
-     "Invalid domain '/etc/passwd'"),
-    ("add_example", {"pattern": "Batch Loading Related Rows", "example": "x", "date": "2026-13-45"},
-     "Invalid date '2026-13-45': no such day. Use YYYY-MM-DD."),
-    ("add_example", {"pattern": "Batch Loading Related Rows", "example": "x", "date": "yesterday"},
-     "Invalid date 'yesterday': use YYYY-MM-DD"),
-    ("add_example", {"pattern": "Batch Loading Related Rows", "example": "two\nlines"},
-     "'example' must be a single line"),
-    ("add_example", {"pattern": "Batch Loading Related Rows", "example": "x",
-                     "source_experience": "../../outside.md"},
-     "Path '../../outside.md' leaves the brain root"),
-    ("add_example", {"pattern": "Batch Loading Related Rows", "example": "y" * 200_000},
-     "Argument 'example' is 200,000 bytes; the limit is 100,000."),
-    ("add_pattern", {"name": "## Sneaky", "pattern": "p", "context": "c", "example": "e"},
-     "'name' '## Sneaky' needs letters or digits and must not start with '#'."),
-    ("add_pattern", {"name": "Fine Name", "pattern": "p\n## Injected Heading\n", "context": "c", "example": "e"},
-     "'pattern' has the line '## Injected Heading', which would split the file's entries"),
-    ("upgrade_confidence", {"pattern": "Batch Loading Related Rows", "level": "SUPREME"},
-     "Input should be 'LOW', 'MEDIUM' or 'HIGH'"),
+    (
+        "add_example",
+        {"pattern": "../../etc/passwd", "example": "x"},
+        "No pattern named '../../etc/passwd'. Call list_patterns to see every name.",
+    ),
+    (
+        "add_example",
+        {"pattern": "Batch Loading Related Rows", "example": "x", "domain": "../secrets"},
+        "Invalid domain '../secrets'",
+    ),
+    (
+        "add_pattern",
+        {"name": "X", "pattern": "p", "context": "c", "example": "e", "domain": "/etc/passwd"},
+        "Invalid domain '/etc/passwd'",
+    ),
+    (
+        "add_example",
+        {"pattern": "Batch Loading Related Rows", "example": "x", "date": "2026-13-45"},
+        "Invalid date '2026-13-45': no such day. Use YYYY-MM-DD.",
+    ),
+    (
+        "add_example",
+        {"pattern": "Batch Loading Related Rows", "example": "x", "date": "yesterday"},
+        "Invalid date 'yesterday': use YYYY-MM-DD",
+    ),
+    (
+        "add_example",
+        {"pattern": "Batch Loading Related Rows", "example": "two\nlines"},
+        "'example' must be a single line",
+    ),
+    (
+        "add_example",
+        {"pattern": "Batch Loading Related Rows", "example": "x", "source_experience": "../../outside.md"},
+        "Path '../../outside.md' leaves the brain root",
+    ),
+    (
+        "add_example",
+        {"pattern": "Batch Loading Related Rows", "example": "y" * 200_000},
+        "Argument 'example' is 200,000 bytes; the limit is 100,000.",
+    ),
+    (
+        "add_pattern",
+        {"name": "## Sneaky", "pattern": "p", "context": "c", "example": "e"},
+        "'name' '## Sneaky' needs letters or digits and must not start with '#'.",
+    ),
+    (
+        "add_pattern",
+        {"name": "Fine Name", "pattern": "p\n## Injected Heading\n", "context": "c", "example": "e"},
+        "'pattern' has the line '## Injected Heading', which would split the file's entries",
+    ),
+    (
+        "upgrade_confidence",
+        {"pattern": "Batch Loading Related Rows", "level": "SUPREME"},
+        "Input should be 'LOW', 'MEDIUM' or 'HIGH'",
+    ),
     ("recall", {"query": "the of and"}, "recall needs a query with at least one word"),
-    ("promote_to_workflow", {"pattern": "Batch Loading Related Rows"},
-     "'Batch Loading Related Rows' has 4 examples (MEDIUM evidence); only HIGH patterns (5+ examples) become "
-     "workflows, so 1 more is missing."),
+    (
+        "promote_to_workflow",
+        {"pattern": "Batch Loading Related Rows"},
+        "'Batch Loading Related Rows' has 4 examples (MEDIUM evidence); only HIGH patterns (5+ examples) become "
+        "workflows, so 1 more is missing.",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("tool", "args", "expected"), BAD_CALLS, ids=[f"{t}-{i}" for i, (t, _, _) in
-                                                                      enumerate(BAD_CALLS)])
+@pytest.mark.parametrize(
+    ("tool", "args", "expected"), BAD_CALLS, ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(BAD_CALLS)]
+)
 async def test_bad_input_is_a_helpful_tool_error_that_changes_nothing(
     connect: ClientFactory, root: Path, tool: str, args: dict[str, Any], expected: str
 ) -> None:

@@ -53,8 +53,10 @@ def read(text: str) -> tuple[dict[str, Any], str]:
 
 
 def scalar(value: object) -> str:
-    """One YAML scalar that reads back as the same string (JSON strings are valid YAML)."""
+    """One YAML scalar that reads back as the same value (JSON strings are valid YAML)."""
     s = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+        return s  # a YAML date, as people write them
     if _PLAIN.match(s) and s.lower() not in _RESERVED and not s.endswith(" ") and ": " not in s and " #" not in s:
         return s
     return json.dumps(s, ensure_ascii=False)

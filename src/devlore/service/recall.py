@@ -129,17 +129,18 @@ def _documents(brain: Brain, rel: str, kind: str) -> list[Document]:
 
 
 def _snippet(text: str, terms: set[str], width: int = 160) -> str:
-    flat = " ".join(text.split())
+    """The window of ``width`` characters holding the most distinct query words."""
+    flat = " ".join(text.replace("**", "").split())
     lower = flat.lower()
-    at = min((i for t in terms if (i := _find_word(lower, t)) >= 0), default=0)
-    start = max(0, at - width // 3)
+    hits = sorted((m.start(), t) for t in terms for m in re.finditer(rf"\b{re.escape(t)}", lower))
+    best, best_count = 0, 0
+    for i, (pos, _) in enumerate(hits):
+        count = len({t for p, t in hits[i:] if p < pos + width * 2 // 3})
+        if count > best_count:
+            best, best_count = pos, count
+    start = max(0, best - width // 3)
     piece = flat[start : start + width]
     return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")
-
-
-def _find_word(text: str, term: str) -> int:
-    m = re.search(rf"\b{re.escape(term)}", text)
-    return m.start() if m else -1
 
 
 def recall(brain: Brain, index: Index, query: str, kinds: list[str] | None = None, limit: int = 8) -> RecallResult:
