@@ -14,8 +14,6 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from devlore.errors import Conflict, InvalidDocument, OutsideRoot
 from devlore.layout import STATE_DIR, check_relative
 
@@ -117,6 +115,8 @@ class Store:
 
     @contextlib.contextmanager
     def _file_lock(self, rel: str) -> Iterator[None]:
+        from filelock import FileLock, Timeout  # imported on first write: keeps start-up lean
+
         locks = self.root / STATE_DIR / "locks"
         locks.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()[:16]

@@ -10,9 +10,6 @@ import json
 import re
 from typing import Any
 
-import frontmatter
-import yaml
-
 from devlore.codec.text import BOM
 
 __all__ = ["FrontmatterError", "read", "render", "scalar", "span"]
@@ -40,6 +37,9 @@ def span(lines: list[str]) -> tuple[int, int] | None:
 
 def read(text: str) -> tuple[dict[str, Any], str]:
     """Metadata and content; a broken block raises ``FrontmatterError`` with its line."""
+    import frontmatter  # imported on first use: keeps server start-up lean
+    import yaml
+
     try:
         post = frontmatter.loads(text.removeprefix(BOM))
     except yaml.YAMLError as exc:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 __all__ = ["Heading", "Outline", "outline"]
 
@@ -37,6 +39,8 @@ class Outline:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported on first use: keeps server start-up lean
+
     md = MarkdownIt("zero")
     md.enable(["fence", "code", "heading"])
     md.disable(["inline", "text_join"])
