@@ -5,7 +5,7 @@ hosts speak; ``auto`` = the SDK default, the stateless 2026-07-28 era)."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -15,6 +15,7 @@ from mcp import Client
 
 from devlore.server import build_server
 from devlore.service.brain import Brain
+from devlore.service.stats import check
 
 FIXTURES = Path(__file__).resolve().parent.parent / "memory_fixtures"
 TODAY = date(2026, 11, 21)
@@ -29,11 +30,14 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    """A private copy of the fixture brain."""
+def root(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """A private copy of the fixture brain; afterwards ``devlore check`` must pass on it
+    (unless the test is marked ``breaks_brain`` because it damages a file on purpose)."""
     dest = tmp_path / "brain"
     shutil.copytree(FIXTURES, dest)
-    return dest
+    yield dest
+    if request.node.get_closest_marker("breaks_brain") is None:
+        assert check(Brain(dest)) == [], "devlore check fails on the brain this test edited"
 
 
 @pytest.fixture
