@@ -124,13 +124,53 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     return 0
 
 
+def pick_source(path: Path) -> Path:
+    """The file to import: for one file of a ``…vN.md`` set, the set's highest version."""
+    from devlore.service.worklog_import import VERSIONED
+
+    m = VERSIONED.match(path.name)
+    if not m:
+        return path
+    best = (int(m.group("n")), path)
+    for sibling in path.parent.iterdir():
+        s = VERSIONED.match(sibling.name)
+        if s and s.group("stem").lower() == m.group("stem").lower() and sibling.is_file():
+            best = max(best, (int(s.group("n")), sibling))
+    return best[1]
+
+
+def cmd_import_worklog(args: argparse.Namespace) -> int:
+    from devlore.errors import DevloreError
+    from devlore.service.worklog_import import import_worklog
+
+    path: Path = args.path.expanduser()
+    if not path.is_file():
+        print(f"devlore: {path} is not a file; give a WorkLog.md, WorkLog vN.md or DEVLOG.md.", file=sys.stderr)
+        return 2
+    source = pick_source(path)
+    try:
+        text = source.read_bytes().decode("utf-8")
+        state = import_worklog(_brain(args.root), text, str(source), args.name)
+    except UnicodeDecodeError:
+        print(f"devlore: {source} is not UTF-8 text; nothing was imported.", file=sys.stderr)
+        return 1
+    except DevloreError as exc:
+        print(f"devlore: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Imported {source.name} as {state.path} ({state.version}, {state.status}); "
+        f"the next session continues at v{int(state.version[1:]) + 1}."
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="devlore", description="A second brain for AI coding assistants, over MCP.")
     ap.add_argument("--version", action="version", version="devlore 0.1.0")
     sub = ap.add_subparsers(dest="command", required=True)
     s = sub.add_parser("serve", help="serve the brain over stdio (MCP)")
     s.add_argument("--root", type=Path, help="brain directory (default: $DEVLORE_ROOT, else ~/devlore)")
-    s.add_argument("--tools", choices=("patterns", "all"), default="all", help="which tools to expose")
+    s.add_argument("--tools", choices=("patterns", "worklogs", "all"), default="all", help="which tools to expose")
     s.set_defaults(func=cmd_serve)
     s = sub.add_parser("init", help="create a brain skeleton")
     s.add_argument("dir", nargs="?", type=Path)
@@ -141,6 +181,11 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("stats", help="what the brain holds")
     s.add_argument("--root", type=Path)
     s.set_defaults(func=cmd_stats)
+    s = sub.add_parser("import-worklog", help="bring an existing work log into memory/worklogs/")
+    s.add_argument("--root", type=Path)
+    s.add_argument("--name", help="work-log name (default: from the file name or its title)")
+    s.add_argument("path", type=Path)
+    s.set_defaults(func=cmd_import_worklog)
     s = sub.add_parser("patterns", help="list patterns for people")
     s.add_argument("--root", type=Path)
     s.add_argument("--level", choices=("LOW", "MEDIUM", "HIGH"))

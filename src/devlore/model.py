@@ -137,3 +137,50 @@ class Stats(BaseModel):
     open_blockers: int
     time_saved_minutes: int = Field(description="Estimated minutes saved by all patterns so far.")
     problems: list[Problem] = Field(description="Files that could not be parsed; they are left untouched.")
+
+
+WorkStatus = Literal["in_progress", "blocked", "needs_review", "completed"]
+
+
+class WorkLogState(BaseModel):
+    name: str = Field(description="Canonical work-log name, e.g. 'Auth-Refactor'.")
+    path: str
+    version: str = Field(description="Latest entry, e.g. 'v3'.")
+    status: WorkStatus
+    brief: str | None = Field(default=None, description="Resume brief (open_worklog only).")
+
+
+class EntryView(BaseModel):
+    version: str
+    when: str
+    title: str
+    fields: dict[str, str] = Field(description="Field name -> its text as written.")
+
+
+class Insights(BaseModel):
+    progress: list[str] = Field(description="'vN: progress' per version.")
+    blockers: list[str] = Field(description="Each blocker with owner, age and state.")
+    hypotheses: dict[str, list[str]] = Field(description="Latest hypothesis lines by status.")
+    carried: list[str] = Field(description="Next items carried over several versions.")
+    decisions: list[str] = Field(description="'vN: decision' for every version.")
+
+
+class BoardRow(BaseModel):
+    name: str
+    version: str
+    status: WorkStatus
+    progress: str
+    top_item: str | None = Field(description="First open HIGH next item.")
+    open_blockers: list[str]
+    depends_on: list[str]
+
+
+class WorkLogAnswer(BaseModel):
+    name: str | None = None
+    path: str | None = None
+    version: str | None = None
+    status: WorkStatus | None = None
+    title: str | None = None
+    entries: list[EntryView] = Field(default_factory=list, description="The last N entries, oldest first.")
+    insights: Insights | None = None
+    worklogs: list[BoardRow] = Field(default_factory=list, description="Without a name: every workstream.")

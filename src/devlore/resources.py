@@ -9,7 +9,16 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from mcp.types import Resource
 
 from devlore.errors import DevloreError
-from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, PATTERNS, WORKFLOWS, domain_file, domain_of
+from devlore.layout import (
+    EPISODIC,
+    HEALTH_CONFIDENCE,
+    HEALTH_GROWTH,
+    PATTERNS,
+    WORKFLOWS,
+    WORKLOGS,
+    domain_file,
+    domain_of,
+)
 from devlore.service.brain import Brain
 
 __all__ = ["BrainServer", "register_prompts", "register_resources", "uri_for"]
@@ -26,6 +35,8 @@ def uri_for(rel: str) -> str | None:
         return f"memory://episodes/{rel.split('/')[2]}/{name}"
     if rel.startswith(WORKFLOWS + "/"):
         return f"memory://workflows/{name}"
+    if rel.startswith(WORKLOGS + "/") and rel.endswith("-WorkLog.md"):
+        return f"memory://worklogs/{name.removesuffix('-WorkLog')}"
     if rel in (HEALTH_CONFIDENCE, HEALTH_GROWTH):
         return f"memory://health/{name}"
     return None
@@ -50,7 +61,7 @@ class BrainServer(MCPServer[Any]):
                     mime_type=MD,
                 )
             )
-        for rel in store.glob(EPISODIC, "*.md", recursive=True) + store.glob(WORKFLOWS):
+        for rel in store.glob(EPISODIC, "*.md", recursive=True) + store.glob(WORKFLOWS) + store.glob(WORKLOGS):
             if (uri := uri_for(rel)) is not None:
                 out.append(Resource(uri=uri, name=rel, mime_type=MD))
         return out
@@ -95,6 +106,17 @@ def register_resources(server: MCPServer[Any], brain: Brain) -> None:
         """A procedural workflow."""
         return _guarded(brain, f"{WORKFLOWS}/{slug}.md")
 
+    @server.resource("memory://worklogs/{name}", mime_type=MD)
+    def worklog(name: str) -> str:
+        """A work log, e.g. memory://worklogs/Auth-Refactor (subscribe to follow a workstream)."""
+        from devlore.service.worklogs import find_log
+
+        try:
+            _, rel = find_log(brain, name)
+        except DevloreError as exc:
+            raise ResourceNotFoundError(str(exc)) from exc
+        return _read(brain, rel)
+
     @server.resource("memory://health/{name}", mime_type=MD)
     def health(name: str) -> str:
         """brain-health/pattern-confidence or brain-health/growth-log."""
@@ -126,10 +148,26 @@ patterns directly, weigh MEDIUM ones, treat LOW ones as hints to validate. Read 
 full with get_pattern. Say briefly which patterns you are applying and why."""
 
 
+RESUME = """Resume the work log '{name}'.
+1. Call open_worklog with name '{name}' (add a title for this session if you know it). It starts the
+   next version and returns the resume brief.
+2. Acknowledge the version and status in one line. If it is blocked, say by what and who owns it.
+3. Do exactly one HIGH item: the brief's "Do now". If it is blocked, take the first unblocked item.
+   Check the open hypotheses first so you do not repeat a refuted approach.
+4. As you go, call update_worklog: progress, files, decisions (what: why), hypotheses, and done for the
+   item you finished; record_blocker if something outside your control stops you.
+5. Stop after that one item: set next for the following session, and say what the next session
+   will start with."""
+
+
 def register_prompts(server: MCPServer[Any]) -> None:
     @server.prompt(name="learn", description="End-of-task interview that ends in record_experience.")
     def learn(task: str = "") -> str:
         return LEARN.format(task_line=f"Task: {task}\n" if task else "")
+
+    @server.prompt(name="resume_work", description="Continue a work log: one HIGH item per session.")
+    def resume_work(name: str) -> str:
+        return RESUME.format(name=name)
 
     @server.prompt(name="recall", description="Look up what memory knows before starting a task.")
     def recall(topic: str) -> str:

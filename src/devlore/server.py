@@ -27,9 +27,11 @@ from devlore.model import (
     RecallResult,
     Stats,
     WorkflowResult,
+    WorkLogAnswer,
+    WorkLogState,
 )
 from devlore.resources import BrainServer, register_prompts, register_resources
-from devlore.service import experiences, patterns, recall, stats, validate, workflows
+from devlore.service import experiences, patterns, recall, stats, validate, workflows, worklog_views, worklogs
 from devlore.service.brain import Brain
 
 __all__ = ["TOOLSETS", "build_server"]
@@ -50,7 +52,8 @@ TOOLSETS: dict[str, tuple[str, ...]] = {
         "memory_stats",
     ),
 }
-TOOLSETS["all"] = TOOLSETS["patterns"]
+TOOLSETS["worklogs"] = ("open_worklog", "get_worklog", "update_worklog", "record_blocker", "resolve_blocker")
+TOOLSETS["all"] = TOOLSETS["patterns"] + TOOLSETS["worklogs"]
 
 INSTRUCTIONS = (
     "devlore is this user's long-term memory, kept as markdown they also edit. Before a task, "
@@ -58,7 +61,7 @@ INSTRUCTIONS = (
     "(or add_example for one pattern). Confidence is earned by examples: 1 LOW, 2-4 MEDIUM, 5+ HIGH."
 )
 
-READ = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=False)
+READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)  # read-only implies the other hints
 WRITE = ToolAnnotations(read_only_hint=False, idempotent_hint=False, destructive_hint=False, open_world_hint=False)
 REWRITE = ToolAnnotations(read_only_hint=False, idempotent_hint=True, destructive_hint=False, open_world_hint=False)
 
@@ -105,12 +108,14 @@ def build_server(brain: Brain, tools: str = "all") -> MCPServer[Any]:
     server.brain = brain
     _read_tools(server, brain, recall.Index())
     _write_tools(server, brain)  # memory_stats last: tools are listed in SPEC order
+    _worklog_tools(server, brain)
     for info in server._tool_manager.list_tools():
         if info.name not in TOOLSETS[tools]:
             server.remove_tool(info.name)
     register_resources(server, brain)
     register_prompts(server)
     for info in server._tool_manager.list_tools():
+        info.description = " ".join((info.description or "").split())
         _compact(info.parameters)
         if info.output_schema is not None:
             _compact(info.output_schema, keep_descriptions=False)
@@ -344,3 +349,116 @@ def _write_tools(server: MCPServer[Any], brain: Brain) -> None:
             f"~{r.time_saved_minutes} min saved, {len(r.problems)} problem files"
         )
         return _reply(r, text)
+
+
+LogName = Annotated[str, Field(description="Work log name: 'Auth-Refactor', 'Auth Refactor' or its file name.")]
+Lines = list[str] | None
+
+
+def _state_text(r: WorkLogState) -> str:
+    return f"{r.name} {r.version} ({r.status}) in {r.path}"
+
+
+def _worklog_tools(server: MCPServer[Any], brain: Brain) -> None:
+    @server.tool(name="open_worklog", annotations=WRITE)
+    def open_worklog(
+        name: LogName, title: Annotated[str | None, Field(description="This session's title.")] = None
+    ) -> Annotated[CallToolResult, WorkLogState]:
+        """Start a session: creates the work log, or appends the next version carrying open next items,
+        blockers and hypotheses forward. Returns the resume brief: do its HIGH item first."""
+        r = _run(worklogs.open_worklog, brain, name=name, title=title)
+        return _reply(r, r.brief or _state_text(r))
+
+    @server.tool(name="get_worklog", annotations=READ)
+    def get_worklog(
+        name: Annotated[str | None, Field(description="Omit for the board of every workstream.")] = None,
+        entries: Annotated[int, Field(description="How many latest entries (1-20).")] = 3,
+    ) -> Annotated[CallToolResult, WorkLogAnswer]:
+        """One work log (last entries, progress per version, blockers, hypotheses, carried items,
+        decisions) or, without a name, the board: version, status, progress, top HIGH item, blockers."""
+        r = _run(worklog_views.get_worklog, brain, name=name, entries=entries)
+        if r.name is None:
+            rows = [f"{w.name} {w.version} {w.status}: {w.top_item or '-'}" for w in r.worklogs]
+            return _reply(r, "\n".join(rows) or "No work logs yet; start one with open_worklog.")
+        return _reply(r, f"{r.name} {r.version} ({r.status}), {len(r.entries)} entries shown")
+
+    @server.tool(name="update_worklog", annotations=WRITE)
+    def update_worklog(
+        name: LogName,
+        now: str | None = None,
+        progress: Annotated[str | None, Field(description="e.g. '60% | API ✅ | UI ⏳'.")] = None,
+        next: Annotated[Lines, Field(description="Add items: '[HIGH] text', '[MED] [BLOCKED] text'.")] = None,
+        done: Annotated[Lines, Field(description="Items finished: moved from Next to Completed.")] = None,
+        decisions: Annotated[Lines, Field(description="'what: why (vs alternative)'.")] = None,
+        files: Annotated[Lines, Field(description="'`path` (why)'.")] = None,
+        work: Annotated[Lines, Field(description="'+: path added', '~: changed', '!: fixed'.")] = None,
+        hypotheses: Annotated[Lines, Field(description="'H1: text | Open | evidence', 'H1 | Refuted | why'.")] = None,
+        dependencies: Annotated[Lines, Field(description="'Needs Other-Log (v5): what; Status: ...'.")] = None,
+        works: str | None = None,
+        fails: str | None = None,
+        tried: str | None = None,
+        dead_ends: str | None = None,
+        solution: str | None = None,
+        open: Annotated[str | None, Field(description="Open questions.")] = None,
+        status: Literal["in_progress", "blocked", "needs_review", "completed"] | None = None,
+        reason: Annotated[str | None, Field(description="Why the status changed.")] = None,
+        review_checklist: Lines = None,
+    ) -> Annotated[CallToolResult, WorkLogState]:
+        """Fill the current session's entry: text fields replace, lists append. Earlier entries never
+        change. needs_review adds a review checklist."""
+        r = _run(
+            worklogs.update_worklog,
+            brain,
+            name=name,
+            scalars={
+                "now": now,
+                "progress": progress,
+                "works": works,
+                "fails": fails,
+                "tried": tried,
+                "dead_ends": dead_ends,
+                "solution": solution,
+                "open": open,
+            },
+            lists={"files": files, "work": work, "decisions": decisions, "dependencies": dependencies},
+            next=next,
+            done=done,
+            hypotheses=hypotheses,
+            status=status,
+            reason=reason,
+            review_checklist=review_checklist,
+        )
+        return _reply(r, _state_text(r))
+
+    @server.tool(name="record_blocker", annotations=WRITE)
+    def record_blocker(
+        name: LogName,
+        blocker: Annotated[str, Field(description="What blocks the work.")],
+        owner: Annotated[str | None, Field(description="Who can unblock it, e.g. '@ops-team'.")] = None,
+        eta: str | None = None,
+        workaround: str | None = None,
+        blocks: Annotated[Lines, Field(description="Next items it blocks (text prefixes); tagged [BLOCKED].")] = None,
+    ) -> Annotated[CallToolResult, WorkLogState]:
+        """Record a blocker with owner, request time and ETA; status becomes blocked."""
+        r = _run(
+            worklogs.record_blocker,
+            brain,
+            name=name,
+            blocker=blocker,
+            owner=owner,
+            eta=eta,
+            workaround=workaround,
+            blocks=blocks,
+        )
+        return _reply(r, _state_text(r))
+
+    @server.tool(name="resolve_blocker", annotations=WRITE)
+    def resolve_blocker(
+        name: LogName,
+        resolution: Annotated[str, Field(description="How it was resolved.")],
+        blocker: Annotated[str | None, Field(description="Part of its text; needed when several are open.")] = None,
+    ) -> Annotated[CallToolResult, WorkLogState]:
+        """Resolve a blocker: writes Blocker Resolution with its age, untags [BLOCKED] items, and
+        returns the status to in_progress when none is left open."""
+        r = _run(worklogs.resolve_blocker, brain, name=name, resolution=resolution, blocker=blocker)
+        return _reply(r, _state_text(r))

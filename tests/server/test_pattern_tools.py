@@ -49,7 +49,7 @@ async def error(client: Client, tool: str, args: dict[str, Any]) -> str:
 
 
 async def test_every_pattern_tool_is_listed_with_annotations_and_an_output_schema(connect: ClientFactory) -> None:
-    async with connect() as client:
+    async with connect("patterns") as client:
         tools = (await client.list_tools()).tools
     assert [t.name for t in tools] == PATTERN_TOOLS
     for tool in tools:

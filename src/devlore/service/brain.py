@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from devlore.codec.patterns import Entry, PatternFile, slugify
@@ -30,6 +30,11 @@ def parse_patterns(rel: str, text: str) -> PatternFile:
     return pf
 
 
+def _on_day(today: Callable[[], date]) -> Callable[[], datetime]:
+    """A clock that keeps the time of day but stands on the given day (tests, demos)."""
+    return lambda: datetime.combine(today(), datetime.now().time())
+
+
 @dataclass(frozen=True)
 class PatternRef:
     path: str
@@ -39,9 +44,17 @@ class PatternRef:
 
 
 class Brain:
-    def __init__(self, root: Path, today: Callable[[], date] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        today: Callable[[], date] | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         self.store = Store(root)
-        self._today = today or date.today
+        self._now: Callable[[], datetime] = now or datetime.now
+        if now is None and today is not None:
+            self._now = _on_day(today)
+        self._today: Callable[[], date] = today or self._date_now
         self._parsed: dict[str, tuple[Stat, PatternFile]] = {}
         self._lock = threading.Lock()
         self.problems: dict[str, InvalidDocument] = {}
@@ -50,8 +63,15 @@ class Brain:
     def root(self) -> Path:
         return self.store.root
 
+    def _date_now(self) -> date:
+        return self._now().date()
+
     def today(self) -> date:
         return self._today()
+
+    def now(self) -> str:
+        """The current time as work logs write it: ``YYYY-MM-DD HH:MM``."""
+        return self._now().strftime("%Y-%m-%d %H:%M")
 
     # -- pattern files ---------------------------------------------------------------------
 

@@ -6,12 +6,14 @@ from devlore.codec import episodes, workflows
 from devlore.codec.frontmatter import FrontmatterError
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
+from devlore.codec.worklogs import WorkLog
 from devlore.errors import InvalidDocument
 from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, PATTERNS, WORKFLOWS, WORKLOGS
 from devlore.model import LEVELS, Problem, Stats, is_stale
 from devlore.service import health
 from devlore.service.brain import Brain, parse_patterns
 from devlore.service.patterns import time_saved
+from devlore.service.worklog_views import board
 
 __all__ = ["check", "memory_stats"]
 
@@ -40,7 +42,7 @@ def memory_stats(brain: Brain, stale_days: int = 90) -> Stats:
         experiences=n["experiences"],
         workflows=n["workflows"],
         worklogs=n["worklogs"],
-        open_blockers=0,
+        open_blockers=sum(len(row.open_blockers) for row in board(brain)),
         time_saved_minutes=saved,
         problems=check(brain),
     )
@@ -54,6 +56,8 @@ def _check_one(rel: str, text: str) -> Problem | None:
         elif rel.startswith(EPISODIC):
             episodes.parse(rel, text)
             rendered = Doc.parse(text).render()
+        elif rel.startswith(WORKLOGS):
+            rendered = WorkLog.parse(text).doc.render()
         elif rel.startswith(WORKFLOWS):
             workflows.parse(rel, text)
             rendered = Doc.parse(text).render()

@@ -1,0 +1,189 @@
+"""Read views of work logs: the bounded resume brief, one log with insights, and the board."""
+
+from __future__ import annotations
+
+from devlore.codec import worklog_items as items
+from devlore.codec.worklogs import FIELDS, WLEntry, WorkLog
+from devlore.errors import DevloreError, InvalidArgument
+from devlore.layout import WORKLOGS
+from devlore.model import BoardRow, EntryView, Insights, WorkLogAnswer
+from devlore.service.brain import Brain
+from devlore.service.worklogs import _existing, find_log, load, open_hypotheses
+
+__all__ = ["board", "brief", "get_worklog"]
+
+BRIEF_LIMIT = 2000
+_LABELS = {label.lower(): key for key, label in FIELDS.items()}
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def carried(log: WorkLog, text: str) -> int:
+    """How many consecutive versions, newest first, list ``text`` among their next items."""
+    count = 0
+    for entry in reversed(log.entries):
+        todo = items.parse_items(entry.lines_of(log.lines, "next"))
+        if not any(items.same_item(t.text, text) for t in todo):
+            break
+        count += 1
+    return count
+
+
+def _open_blockers(log: WorkLog, entry: WLEntry) -> list[items.Blocker]:
+    found = items.parse_blockers(entry.inline("blockers"), entry.lines_of(log.lines, "blockers"))
+    return [b for b in found if b.open]
+
+
+def _status_of(brain: Brain, name: str) -> str:
+    try:
+        _, rel = find_log(brain, name)
+        text = brain.store.read(rel)
+        if text is None:
+            return "no such log"
+        log = load(rel, text)
+    except DevloreError:
+        return "unreadable"
+    return f"v{log.version} {log.status}"
+
+
+def brief(brain: Brain, name: str, log: WorkLog) -> str:
+    """What a new session needs, in under 2,000 characters however long the log is."""
+    e = log.latest
+    if e is None:
+        return f"{name}: no entries yet."
+    todo = items.parse_items(e.lines_of(log.lines, "next"))
+    high = next((t for t in todo if t.priority == "HIGH" and not t.blocked), None)
+    parts = [f"{name} v{log.version} ({log.status}): {_cut(e.title, 120)}"]
+    if e.inline("progress"):
+        parts.append(f"Progress: {_cut(e.inline('progress'), 160)}")
+    parts.append(_do_now(todo, high))
+    for b in _open_blockers(log, e)[:3]:
+        who = ", ".join(f"{k} {v}" for k, v in (("owner", b.owner), ("ETA", b.eta), ("since", b.requested)) if v)
+        parts.append(f"Blocker: {_cut(b.text, 160)}" + (f" ({who})" if who else ""))
+    hyps = open_hypotheses(log)
+    for h in hyps[:3]:
+        parts.append(f"Open hypothesis H{h.number}: {_cut(h.text, 140)}")
+    for d in items.parse_dependencies(e.lines_of(log.lines, "dependencies"))[:3]:
+        parts.append(f"Depends on {d.name}: {_cut(d.what, 100)}; it is now {_status_of(brain, d.name)}")
+    others = [t for t in todo if t is not high][:3]
+    if others:
+        parts.append("Then: " + "; ".join(_cut(t.render()[2:], 80) for t in others))
+    if high and (n := carried(log, high.text)) >= 3:
+        parts.append(
+            f"Warning: '{_cut(high.text, 80)}' has been carried for {n} versions; do it, split it, or drop it."
+        )
+    return _cut_lines(parts, BRIEF_LIMIT)
+
+
+def _do_now(todo: list[items.NextItem], high: items.NextItem | None) -> str:
+    if high is not None:
+        return f"Do now: [HIGH] {_cut(high.text, 200)}"
+    blocked = next((t for t in todo if t.priority == "HIGH"), None)
+    free = next((t for t in todo if not t.blocked), None)
+    if blocked is not None:
+        then = f"; meanwhile take {_cut(free.render()[2:], 120)}" if free else ""
+        return f"Do now: the HIGH item '{_cut(blocked.text, 120)}' is blocked{then}."
+    return "Do now: no HIGH item is set; choose one and add it with update_worklog next=['[HIGH] ...']."
+
+
+def _cut_lines(parts: list[str], limit: int) -> str:
+    out: list[str] = []
+    size = 0
+    for p in parts:
+        if size + len(p) + 1 > limit:
+            break
+        out.append(p)
+        size += len(p) + 1
+    return "\n".join(out)
+
+
+def _entry_view(log: WorkLog, e: WLEntry) -> EntryView:
+    fields: dict[str, str] = {}
+    for key, block in e.fields.items():
+        fields[key] = "\n".join([block.inline.strip(), *log.lines[block.line + 1 : block.end]]).strip()
+    return EntryView(version=f"v{e.version}", when=e.when, title=e.title, fields=fields)
+
+
+def insights(log: WorkLog) -> Insights:
+    progress = [f"v{e.version}: {_cut(e.inline('progress'), 100)}" for e in log.entries if e.inline("progress")]
+    decisions = [
+        f"v{e.version}: {_cut(line.lstrip('-* '), 160)}"
+        for e in log.entries
+        for line in e.lines_of(log.lines, "decisions")
+        if line.strip()
+    ]
+    latest: dict[int, items.Hypothesis] = {}
+    for e in log.entries:
+        for h in items.parse_hypotheses(e.lines_of(log.lines, "hypotheses")):
+            latest[h.number] = h
+    by_status: dict[str, list[str]] = {}
+    for h in latest.values():
+        by_status.setdefault(h.status, []).append(_cut(h.render(), 200))
+    blockers: dict[str, str] = {}
+    for e in log.entries:
+        for b in items.parse_blockers(e.inline("blockers"), e.lines_of(log.lines, "blockers")):
+            state = f"resolved {b.resolved}" if b.resolved else "open"
+            blockers[b.text] = f"{_cut(b.text, 120)} (owner {b.owner or '?'}, since {b.requested or '?'}, {state})"
+    last = log.latest
+    counted: list[tuple[int, int, str]] = []
+    rank = {"HIGH": 0, "MED": 1, "LOW": 2}
+    if last is not None:
+        for t in items.parse_items(last.lines_of(log.lines, "next")):
+            if (n := carried(log, t.text)) >= 2:
+                counted.append((-n, rank.get(t.priority or "", 3), f"{_cut(t.text, 120)} ({n} versions)"))
+    carried_items = [text for _, _, text in sorted(counted)[:20]]
+    return Insights(
+        progress=progress[-20:],
+        blockers=list(blockers.values())[-20:],
+        hypotheses=by_status,
+        carried=carried_items,
+        decisions=decisions[-30:],
+    )
+
+
+def get_worklog(brain: Brain, name: str | None = None, entries: int = 3) -> WorkLogAnswer:
+    if not 1 <= entries <= 20:
+        raise InvalidArgument("entries must be between 1 and 20.")
+    if name is None or not name.strip():
+        return WorkLogAnswer(worklogs=board(brain))
+    base, rel = _existing(brain, name)
+    log = load(rel, brain.store.read(rel) or "")
+    return WorkLogAnswer(
+        name=base,
+        path=rel,
+        version=f"v{log.version}",
+        status=log.status,
+        title=log.title,
+        entries=[_entry_view(log, e) for e in log.entries[-entries:]],
+        insights=insights(log),
+    )
+
+
+def board(brain: Brain) -> list[BoardRow]:
+    rows: list[BoardRow] = []
+    for rel in brain.store.glob(WORKLOGS):
+        name = rel.rsplit("/", 1)[-1].removesuffix(".md").removesuffix("-WorkLog")
+        try:
+            log = load(rel, brain.store.read(rel) or "")
+        except DevloreError:
+            continue
+        e = log.latest
+        if e is None:
+            continue
+        todo = items.parse_items(e.lines_of(log.lines, "next"))
+        top = next((t.text for t in todo if t.priority == "HIGH"), None)
+        rows.append(
+            BoardRow(
+                name=name,
+                version=f"v{log.version}",
+                status=log.status,
+                progress=_cut(e.inline("progress"), 100),
+                top_item=_cut(top, 160) if top else None,
+                open_blockers=[_cut(b.text, 120) for b in _open_blockers(log, e)],
+                depends_on=[d.name for d in items.parse_dependencies(e.lines_of(log.lines, "dependencies"))],
+            )
+        )
+    return rows
