@@ -28,19 +28,15 @@ def default_root() -> Path:
 
 
 def init_root(root: Path) -> bool:
-    """Create the skeleton folders (and a dev pattern file) where missing; True if anything was made."""
+    """Create the skeleton folders (and a dev pattern file) where missing; True for a new brain."""
     from devlore.codec.pattern_edits import new_file
 
-    made = False
+    made = not root.is_dir() or not any(root.iterdir())
     for d in SKELETON_DIRS:
         path = root / d
-        if not path.is_dir():
-            path.mkdir(parents=True, exist_ok=True)
-            made = True
-    dev = root / "memory/semantic/patterns/dev-patterns.md"
-    if not any((root / "memory/semantic/patterns").glob("*-patterns.md")):
-        dev.write_bytes(new_file("dev").encode("utf-8"))
-        made = True
+        path.mkdir(parents=True, exist_ok=True)
+    if made:
+        (root / "memory/semantic/patterns/dev-patterns.md").write_bytes(new_file("dev").encode("utf-8"))
     return made
 
 
@@ -113,10 +109,13 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     from devlore.service.patterns import list_patterns
 
     try:
-        result = list_patterns(_brain(args.root), level=args.level, domain=args.domain)
+        brain = _brain(args.root)
+        result = list_patterns(brain, level=args.level, domain=args.domain)
     except DevloreError as exc:
         print(f"devlore: {exc}", file=sys.stderr)
         return 2
+    for path, problem in sorted(brain.problems.items()):
+        print(f"devlore: skipped {path}:{problem.line}: {problem.reason}", file=sys.stderr)
     for p in result.patterns:
         drift = "" if p.confidence == p.evidence_level else f" (written {p.confidence})"
         stale = " [stale]" if p.stale else ""

@@ -128,7 +128,7 @@ class Problem(BaseModel):
 
 class Stats(BaseModel):
     patterns: int
-    by_level: dict[str, int] = Field(description="Patterns per level as written (HIGH, MEDIUM, LOW).")
+    by_level: dict[str, int] = Field(description="Patterns per evidence level (HIGH, MEDIUM, LOW).")
     mismatched: list[str] = Field(description="Patterns whose written level differs from their evidence.")
     stale: list[str] = Field(description="Patterns not reinforced in 90 days.")
     experiences: int

@@ -341,7 +341,8 @@ def _write_tools(server: MCPServer[Any], brain: Brain) -> None:
 
     @server.tool(name="memory_stats", annotations=READ)
     def memory_stats() -> Annotated[CallToolResult, Stats]:
-        """Counts, evidence levels, time saved, stale and drifted patterns, unparsable files."""
+        """Counts, patterns per evidence level, time saved, stale and drifted patterns, open blockers,
+        unparsable files."""
         r = _run(stats.memory_stats, brain)
         text = (
             f"{r.patterns} patterns (HIGH {r.by_level['HIGH']}, MEDIUM {r.by_level['MEDIUM']}, "

@@ -273,7 +273,7 @@ async def test_prompts_guide_the_learn_and_recall_steps(connect: ClientFactory) 
         names = [p.name for p in (await client.list_prompts()).prompts]
         learn = await client.get_prompt("learn", {"task": "speed up the export"})
         recall = await client.get_prompt("recall", {"topic": "flaky tests"})
-    assert names == ["learn", "recall"]
+    assert names == ["learn", "resume_work", "recall"]
     learn_text = learn.messages[0].content.text  # type: ignore[union-attr]
     assert "Task: speed up the export" in learn_text and "record_experience" in learn_text
     assert "flaky tests" in recall.messages[0].content.text  # type: ignore[union-attr]

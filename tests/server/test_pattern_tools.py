@@ -254,7 +254,17 @@ BAD_CALLS: list[tuple[str, dict[str, Any], str]] = [
     (
         "add_pattern",
         {"name": "Fine Name", "pattern": "p\n## Injected Heading\n", "context": "c", "example": "e"},
-        "'pattern' has the line '## Injected Heading', which would split the file's entries",
+        "'pattern' has the line '## Injected Heading', which would change the file's structure",
+    ),
+    (
+        "add_pattern",
+        {"name": "Fine Name", "pattern": "p", "context": "```python\nx = 1\n", "example": "e"},
+        "'context' opens a code fence (```) it never closes",
+    ),
+    (
+        "add_pattern",
+        {"name": "Fine Name", "pattern": "p", "context": "c\n**Examples:**\n1. fake", "example": "e"},
+        "'context' has the line '**Examples:**', which would change the file's structure",
     ),
     (
         "upgrade_confidence",
@@ -329,8 +339,9 @@ async def test_memory_stats_counts_the_brain(connect: ClientFactory) -> None:
         "by_level": {"LOW": 4, "MEDIUM": 9, "HIGH": 4},
         "experiences": 14,
         "workflows": 2,
-        "worklogs": 0,
+        "worklogs": 1,
         "problems": [],
     }
+    assert stats["open_blockers"] == 1
     assert stats["stale"] == ["Read-Your-Writes After Replica Lag", "Idempotency Keys on Webhook Handlers"]
     assert stats["mismatched"] == ["Retry with Jittered Exponential Backoff (written HIGH, evidence MEDIUM)"]

@@ -122,4 +122,4 @@ def test_a_file_without_entries_is_refused_with_the_shapes_it_takes(
     (tmp_path / "WorkLog.md").write_text("# Notes\n\nJust prose.\n", encoding="utf-8")
     assert main(["import-worklog", "--root", str(root), str(tmp_path / "WorkLog.md")]) == 1
     assert "no entries found: expected '## vN | YYYY-MM-DD HH:MM | Title'" in capsys.readouterr().err
-    assert not (root / "memory/worklogs").exists() or not any((root / "memory/worklogs").iterdir())
+    assert [p.name for p in (root / "memory/worklogs").iterdir()] == ["Ledger-Export-WorkLog.md"]

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devlore.codec import frontmatter
-from devlore.codec.text import Doc
+from devlore.codec.structure import outline
+from devlore.codec.text import BOM, Doc
 
 __all__ = ["Episode", "EpisodeDraft", "parse", "render"]
 
@@ -37,7 +38,8 @@ def parse(path: str, text: str) -> Episode:
     body = text
     if frontmatter.span(lines) is not None:
         meta, body = frontmatter.read(text)
-    title = next((ln[2:].strip() for ln in body.splitlines() if ln.startswith("# ")), slug.replace("-", " "))
+    heads = outline(Doc.parse(body.removeprefix(BOM)).bodies()).h(1)
+    title = heads[0].text if heads else slug.replace("-", " ")
     when = str(meta.get("date")) if meta.get("date") else day
     return Episode(path=path, date=when, slug=slug, title=title, meta=meta, body=body)
 

@@ -15,6 +15,7 @@ from devlore.codec.text import BOM
 __all__ = ["FrontmatterError", "read", "render", "scalar", "span"]
 
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 _.,()/+#&'-]*$")
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 
@@ -59,7 +60,9 @@ def scalar(value: object) -> str:
         return s  # a YAML date, as people write them
     if _PLAIN.match(s) and s.lower() not in _RESERVED and not s.endswith(" ") and ": " not in s and " #" not in s:
         return s
-    return json.dumps(s, ensure_ascii=False)
+    quoted = json.dumps(s, ensure_ascii=False)
+    # JSON leaves these raw; YAML cannot read some of them and folds others, so escape them.
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def render(meta: dict[str, object]) -> list[str]:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from devlore.codec.frontmatter import span as frontmatter_span
 from devlore.codec.structure import Outline, outline
 from devlore.codec.text import Doc
 from devlore.model import LEVELS, Level, evidence_level
@@ -135,7 +136,10 @@ class PatternFile:
     def parse(cls, text: str) -> PatternFile:
         doc = Doc.parse(text)
         lines = doc.bodies()
-        pf = cls(doc=doc, lines=lines, outline=outline(lines))
+        span = frontmatter_span(lines)
+        pf = cls(
+            doc=doc, lines=lines, outline=outline([("" if span and i <= span[1] else x) for i, x in enumerate(lines)])
+        )
         h2 = pf.outline.h(2)
         for i, head in enumerate(h2):
             end = h2[i + 1].line if i + 1 < len(h2) else len(lines)
@@ -159,6 +163,7 @@ class PatternFile:
         return j
 
     def _entry(self, name: str, start: int, end: int) -> Entry | None:
+        end = self._entry_end(start, end)
         labels = [
             (i, m.group(1).strip().lower(), m.group(2))
             for i in range(start + 1, end)
@@ -170,6 +175,17 @@ class PatternFile:
         if "confidence" in h3:
             return self._entry_b(name, start, end, h3)
         return None
+
+    def _entry_end(self, start: int, end: int) -> int:
+        """An entry ends with its ``---`` separator and the blank lines after it; whatever follows
+        before the next heading (a footer, say) belongs to the file, not to the entry."""
+        rule = next((j for j in range(start + 1, end) if self._is_text(j) and _RULE.match(self.lines[j])), None)
+        if rule is None:
+            return end
+        stop = rule + 1
+        while stop < end and not self.lines[stop].strip():
+            stop += 1
+        return stop
 
     def _block_end(self, first: int, stop: int) -> int:
         """One past the last non-blank line of a block that runs from ``first`` to ``stop``."""

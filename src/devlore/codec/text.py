@@ -69,7 +69,7 @@ class Doc:
         """Apply non-overlapping edits; untouched lines keep their bytes and endings.
 
         A replaced line keeps its own ending; new lines get the file's dominant ending. A
-        file whose last line had no newline keeps it that way when that line is replaced.
+        file whose last line had no newline still ends without one after any edit.
         """
         nl = self.newline
         lines = list(self.lines)
@@ -83,6 +83,7 @@ class Doc:
             if new and old and edit.end == len(lines) and not ending(old[-1]):
                 new[-1] = body(new[-1])
             if new and not old and edit.start == len(lines) and lines and not ending(lines[-1]):
-                lines[-1] += nl
+                lines[-1] += nl  # the old last line gains the ending the new last line gives up
+                new[-1] = body(new[-1])
             lines[edit.start : edit.end] = new
         return Doc(bom=self.bom, lines=tuple(lines))

@@ -127,7 +127,7 @@ class WorkLog:
         lines = doc.bodies()
         span = frontmatter.span(lines)
         meta = frontmatter.read(text)[0] if span else {}
-        out = outline(lines)
+        out = outline([("" if span and i <= span[1] else line) for i, line in enumerate(lines)])
         title = next((h.text for h in out.headings if h.level == 1), "")
         log = cls(doc=doc, lines=lines, meta=meta, meta_span=span, title=title)
         heads = [h for h in out.h(2) if _HEADER.match(lines[h.line])]

@@ -201,9 +201,9 @@ def upgrade_confidence(
         entry = _named(pf, ref.entry.name, ref.path)
         count = len(entry.examples)
         _check_target(entry, count, target)
-        new_text, _ = _with_footer(pf, edits.rerate(pf, entry, count), brain.today().isoformat())
-        if entry.stated != entry.evidence or entry.field_value("based on") is None:
-            files[ref.path] = new_text
+        rerated = edits.rerate(pf, entry, count)
+        if pf.doc.splice(rerated).render() != text:  # the footer alone is no reason to write
+            files[ref.path], _ = _with_footer(pf, rerated, brain.today().isoformat())
     change = ConfidenceChange(
         name=entry.name,
         path=ref.path,
@@ -272,7 +272,7 @@ def new_pattern(
         context=validate.text("context", context),
         pattern=validate.text("pattern", pattern),
         example=_example_line(example),
-        day=validate.day(date, brain.today()),
+        day=validate.day(date or _full_date(example), brain.today()),
         why=validate.text("why", why, required=False) or None if why else None,
         time_saved=validate.one_line("time_saved", time_saved) if time_saved else None,
         time_label=_TIME_LABELS.get(domain, "Time saved per use"),

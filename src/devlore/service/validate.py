@@ -11,7 +11,11 @@ from devlore.model import LEVELS, Level
 __all__ = ["MAX_ARG_BYTES", "check_size", "day", "level", "name", "one_line", "text"]
 
 MAX_ARG_BYTES = 100_000
-_STRUCTURAL = re.compile(r"^ {0,3}(?:#{1,2}(?:\s|$)|-{3,}\s*$|\*\*Confidence:\*\*)")
+_STRUCTURAL = re.compile(
+    r"^ {0,3}(?:#{1,2}(?:\s|$)|([-*_])(?: *\1){2,} *$"
+    r"|\*\*(?:Confidence|Based on|Last reinforced|Examples|Source experiences):\*\*)"
+)
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -77,11 +81,13 @@ def text(arg: str, value: str, required: bool = True) -> str:
     v = value.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     if required and not v.strip():
         raise InvalidArgument(f"'{arg}' is empty; describe it in a sentence or two.")
+    if sum(1 for line in v.split("\n") if _FENCE.match(line)) % 2:
+        raise InvalidArgument(f"'{arg}' opens a code fence (```) it never closes; close it or remove it.")
     for line in v.split("\n"):
         if _STRUCTURAL.match(line):
             raise InvalidArgument(
-                f"'{arg}' has the line {line.strip()!r}, which would split the file's entries; "
-                "use ### or deeper headings and no '---' lines inside it."
+                f"'{arg}' has the line {line.strip()!r}, which would change the file's structure; "
+                "use ### or deeper headings, no '---' lines and no pattern header fields inside it."
             )
     return v
 

@@ -25,6 +25,12 @@ def _derived_steps(block: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", prose) if s.strip()]
 
 
+def _first_sentence(block: str, limit: int = 300) -> str:
+    flat = " ".join(block.split())
+    first = re.split(r"(?<=[.!?])\s", flat, maxsplit=1)[0]
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
 def promote_to_workflow(
     brain: Brain,
     pattern: str,
@@ -48,7 +54,7 @@ def promote_to_workflow(
     label = "pattern" if e.format == "A" else "description"
     chosen = [validate.one_line("steps", s) for s in steps] if steps else _derived_steps(e.block_text(lines, label))
     chosen = chosen or [f"Apply {e.name} as described in the source pattern"]
-    when = when_to_use or " ".join(e.block_text(lines, "context" if e.format == "A" else "when to use").split())
+    when = when_to_use or _first_sentence(e.block_text(lines, "context" if e.format == "A" else "when to use"))
     text = workflows.render(
         title=e.name,
         when=validate.one_line("when_to_use", when or "See the source pattern.", 1000),

@@ -1,0 +1,185 @@
+"""Lossless round-trip over every fixture file, and entry detection on the SPEC's own pattern file.
+
+The seed file is read at test time from ``../shared/seeds/dev-patterns.md`` beside the repository
+(SPEC: never copy its text into the project); only its 7 entry names and counts live here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from devlore.codec.patterns import PatternFile
+from devlore.codec.text import Doc
+from devlore.service import patterns
+from devlore.service.brain import Brain
+from tests.conftest import CONTENT, DEV, FIXTURES, snapshot
+
+SEED = Path(__file__).resolve().parents[2].parent / "shared/seeds/dev-patterns.md"
+FIXTURE_FILES = sorted(p.relative_to(FIXTURES).as_posix() for p in FIXTURES.rglob("*.md"))
+PATTERN_FILES = [rel for rel in FIXTURE_FILES if rel.endswith("-patterns.md")]
+STRUCTURAL = ["Pattern Template", "Example Patterns", "Pattern Growth Tracking", "How to Use This File"]
+
+# name -> (numbered examples under **Examples:**, the level they earn), counted by reading the seed.
+SEED_ENTRIES = {
+    "JWT Refresh Tokens for Mobile Apps": (2, "MEDIUM"),
+    "Database Transaction Safety for Critical Operations": (1, "LOW"),
+    "Error Logging with User Context": (8, "HIGH"),
+    "N+1 Query Prevention": (4, "MEDIUM"),
+    "PostgreSQL Index on Foreign Keys": (6, "HIGH"),
+    "API Error Response Structure": (3, "MEDIUM"),
+    "Proactive JWT Token Refresh": (1, "LOW"),
+}
+
+# name -> (format, examples listed, level as written, level the examples earn)
+FIXTURE_DEV_ENTRIES = {
+    "Cache Keys Carry a Schema Version": ("A", 6, "HIGH", "HIGH"),
+    "Expand-Contract Database Migrations": ("A", 7, "HIGH", "HIGH"),
+    "Batch Loading Related Rows": ("A", 4, "MEDIUM", "MEDIUM"),
+    "Retry with Jittered Exponential Backoff": ("A", 3, "HIGH", "MEDIUM"),
+    "Read-Your-Writes After Replica Lag": ("B", 1, "LOW", "LOW"),
+    "Feature Flags Default Off in Code": ("A", 1, "LOW", "LOW"),
+    "Idempotency Keys on Webhook Handlers": ("A", 3, "MEDIUM", "MEDIUM"),
+    "Inject the Clock Instead of Patching Time": ("A", 2, "MEDIUM", "MEDIUM"),
+    "Redact Secrets in the Log Formatter": ("A", 3, "MEDIUM", "MEDIUM"),
+    "Smoke Test Each Deploy Stage": ("B", 2, "MEDIUM", "MEDIUM"),
+}
+
+
+def read_text(path: Path) -> str:
+    return path.read_bytes().decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    if not SEED.is_file():
+        pytest.fail(
+            f"The SPEC's seed pattern file is missing at {SEED}: the test suite expects the shared/ folder "
+            "(SPEC.md and seeds/) checked out beside the repository, as CI has it."
+        )
+    return read_text(SEED)
+
+
+@pytest.mark.parametrize("rel", FIXTURE_FILES)
+def test_every_fixture_file_renders_back_to_its_exact_bytes(rel: str) -> None:
+    raw = (FIXTURES / rel).read_bytes()
+    text = raw.decode("utf-8")
+
+    assert Doc.parse(text).render().encode("utf-8") == raw
+
+
+@pytest.mark.parametrize("rel", PATTERN_FILES)
+def test_every_fixture_pattern_file_parses_and_renders_back_to_its_exact_bytes(rel: str) -> None:
+    raw = (FIXTURES / rel).read_bytes()
+
+    assert PatternFile.parse(raw.decode("utf-8")).doc.render().encode("utf-8") == raw
+
+
+def test_the_seed_pattern_file_renders_back_to_its_exact_text(seed_text: str) -> None:
+    assert Doc.parse(seed_text).render() == seed_text
+    assert PatternFile.parse(seed_text).doc.render() == seed_text
+
+
+def test_listing_and_reading_every_pattern_changes_no_byte_on_disk(brain: Brain, root: Path) -> None:
+    before = snapshot(root)
+
+    listed = patterns.list_patterns(brain)
+    details = [patterns.get_pattern(brain, p.name, domain=p.domain) for p in listed.patterns]
+
+    assert [d.name for d in details] == [p.name for p in listed.patterns]
+    assert listed.total == 17
+    assert snapshot(root) == before
+
+
+def test_the_seed_file_lists_exactly_its_seven_entries_with_their_evidence(seed_text: str) -> None:
+    pf = PatternFile.parse(seed_text)
+
+    found = {e.name: (len(e.examples), e.evidence) for e in pf.entries}
+
+    assert found == SEED_ENTRIES
+    assert [e.name for e in pf.entries] == list(SEED_ENTRIES)
+    assert all(e.format == "A" for e in pf.entries)
+    assert all(e.stated == e.evidence for e in pf.entries)
+
+
+def test_structural_sections_of_the_seed_file_are_headings_but_never_entries(seed_text: str) -> None:
+    pf = PatternFile.parse(seed_text)
+    headings = [h.text for h in pf.outline.h(2)]
+    entries = [e.name for e in pf.entries]
+
+    assert headings == [STRUCTURAL[0], STRUCTURAL[1], *SEED_ENTRIES, STRUCTURAL[2], STRUCTURAL[3]]
+    assert not set(STRUCTURAL) & set(entries)
+
+
+def test_the_fenced_template_heading_in_the_seed_file_is_code_not_a_heading(seed_text: str) -> None:
+    pf = PatternFile.parse(seed_text)
+    template = pf.lines.index("## [Pattern Name]")
+
+    assert template in pf.outline.code
+    assert all(h.line != template for h in pf.outline.headings)
+    assert "[Pattern Name]" not in [e.name for e in pf.entries]
+
+
+def test_the_seed_footer_is_found_after_the_trailing_sections(seed_text: str) -> None:
+    pf = PatternFile.parse(seed_text)
+
+    assert pf.footer is not None
+    assert pf.footer.last_updated is not None and pf.lines[pf.footer.last_updated].startswith("**Last Updated:**")
+    assert pf.footer.total is not None and pf.lines[pf.footer.total] == "**Total Patterns:** 7"
+    assert pf.footer.breakdown is not None
+    start, end = pf.footer.breakdown
+    assert [line.split(":")[0] for line in pf.lines[start:end]] == ["- HIGH", "- MEDIUM", "- LOW"]
+
+
+def test_the_fixture_dev_file_lists_ten_entries_two_of_them_in_format_b() -> None:
+    pf = PatternFile.parse(read_text(FIXTURES / DEV))
+
+    found = {e.name: (e.format, len(e.examples), e.stated, e.evidence) for e in pf.entries}
+
+    assert found == FIXTURE_DEV_ENTRIES
+    assert [e.name for e in pf.entries] == list(FIXTURE_DEV_ENTRIES)
+
+
+def test_structural_sections_of_the_fixture_dev_file_are_never_entries() -> None:
+    pf = PatternFile.parse(read_text(FIXTURES / DEV))
+    headings = [h.text for h in pf.outline.h(2)]
+
+    assert headings == [STRUCTURAL[0], STRUCTURAL[1], *FIXTURE_DEV_ENTRIES, STRUCTURAL[2], STRUCTURAL[3]]
+    assert "[Pattern Name]" not in headings
+    assert pf.footer is not None and pf.footer.total is not None
+    assert pf.lines[pf.footer.total] == "**Total Patterns:** 6"
+
+
+def test_format_b_entries_of_the_fixture_read_their_fields_and_sources() -> None:
+    pf = PatternFile.parse(read_text(FIXTURES / DEV))
+    smoke = next(e for e in pf.entries if e.name == "Smoke Test Each Deploy Stage")
+
+    assert [(x.number, x.date) for x in smoke.examples] == [(1, "2025-06-17"), (2, "2026-09-15")]
+    assert smoke.last_reinforced == "2026-09-15"
+    assert smoke.field_value("total saved") == "40 min"
+    assert smoke.sources == (
+        "memory/episodic/code/2025-06-17-canary-missing-env.md",
+        "memory/episodic/code/2026-09-15-staging-tls-smoke.md",
+    )
+
+
+def test_a_truncation_marker_is_not_counted_as_a_source_experience() -> None:
+    pf = PatternFile.parse(read_text(FIXTURES / DEV))
+    cache = pf.entries[0]
+
+    assert cache.truncated_sources is True
+    assert len(cache.sources) == 3
+    assert all(s.startswith("memory/episodic/") for s in cache.sources)
+
+
+def test_a_footer_right_after_the_last_entry_is_the_files_footer_not_part_of_that_entry() -> None:
+    # content-patterns.md has no trailing H2 section: its footer follows the last entry's ---.
+    pf = PatternFile.parse(read_text(FIXTURES / CONTENT))
+    last = pf.entries[-1]
+    rule = max(i for i, line in enumerate(pf.lines) if line == "---")
+
+    assert [e.name for e in pf.entries][-1] == "Ship Code Snippets as Text, Not Screenshots"
+    assert last.content_end < rule
+    assert pf.footer is not None
+    assert pf.footer.total is not None and pf.lines[pf.footer.total] == "**Total Patterns:** 3"
