@@ -13,7 +13,7 @@ from devlore.codec.patterns import _RULE, Entry, PatternFile
 from devlore.codec.text import Splice
 from devlore.model import LEVELS, Level, evidence_level
 
-__all__ = ["NewPattern", "add_example", "footer", "insert_entry", "new_file", "rerate"]
+__all__ = ["NewPattern", "add_example", "footer", "insert_entry", "levels", "new_file", "rerate"]
 
 _COUNT = re.compile(r"\d+\s+examples?\b")
 _TITLES = {
@@ -174,14 +174,23 @@ def insert_entry(pf: PatternFile, new: NewPattern) -> list[Splice]:
     return [Splice(at, at, (*prefix, *new.lines(), *tail))]
 
 
-def footer(pf: PatternFile, today: str) -> list[Splice]:
-    """Recompute ``Total Patterns``, the breakdown and ``Last Updated`` where the file has them."""
+def levels(pf: PatternFile) -> list[Level]:
+    """Each entry's level for the footer: as written, else what its evidence earns."""
+    return [e.stated_level or e.evidence for e in pf.entries]
+
+
+def footer(pf: PatternFile, today: str, counted: list[Level] | None = None) -> list[Splice]:
+    """Recompute ``Total Patterns``, the breakdown and ``Last Updated`` where the file has them.
+
+    ``counted`` gives the levels after the caller's own edit, so the footer's splices can be
+    applied together with that edit in one pass (the default: the file as parsed)."""
     if pf.footer is None:
         return []
+    counted = levels(pf) if counted is None else counted
     counts = {level: 0 for level in LEVELS}
-    for e in pf.entries:
-        counts[e.stated_level or e.evidence] += 1
-    total = len(pf.entries)
+    for level in counted:
+        counts[level] += 1
+    total = len(counted)
     edits: list[Splice] = []
     if pf.footer.total is not None:
         edits.append(_replace_value(pf, pf.footer.total, "Total Patterns", str(total)))

@@ -291,15 +291,13 @@ class PatternFile:
         )
 
     def _footer(self) -> Footer | None:
-        spans = [(e.start, e.end) for e in self.entries]
-
-        def free(i: int) -> bool:
-            return self._is_text(i) and not any(s <= i < e for s, e in spans)
-
+        inside = bytearray(len(self.lines))  # 1 for lines that belong to an entry
+        for e in self.entries:
+            inside[e.start : e.end] = b"\x01" * (e.end - e.start)
         last = total = None
         breakdown: tuple[int, int] | None = None
         for i, line in enumerate(self.lines):
-            if not free(i):
+            if inside[i] or not line.startswith("**") or not self._is_text(i):
                 continue
             if line.startswith("**Last Updated:**"):
                 last = i

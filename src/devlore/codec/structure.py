@@ -8,6 +8,7 @@ files, never a heading.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -31,7 +32,7 @@ class Outline:
 
     headings: tuple[Heading, ...]
     code: frozenset[int]
-    unclosed_fence: int | None = None  # line of a fence that never closes
+    unclosed_fence: int | None = None  # line of a fence that never closes (or closes too late)
 
     def h(self, level: int, start: int = 0, end: int | None = None) -> list[Heading]:
         return [h for h in self.headings if h.level == level and h.line >= start and (end is None or h.line < end)]
@@ -60,12 +61,21 @@ def outline(bodies: list[str]) -> Outline:
             continue
         if tok.type in ("fence", "code_block"):
             code.update(range(tok.map[0], tok.map[1]))
-            if tok.type == "fence" and unclosed is None and not _closes(bodies, tok.map, tok.markup):
+            if tok.type == "fence" and unclosed is None and not _sound(bodies, tok.map, tok.markup):
                 unclosed = tok.map[0]
         elif tok.type == "heading_open" and tok.markup.startswith("#"):
             text = tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
             headings.append(Heading(line=tok.map[0], level=len(tok.markup), text=text))
     return Outline(headings=tuple(headings), code=frozenset(code), unclosed_fence=unclosed)
+
+
+def _sound(bodies: list[str], span: list[int], markup: str) -> bool:
+    """The fence closes, and nothing inside it opens another fence (``\u0060\u0060\u0060python``): such
+    a line can only mean the fence before it was left open and a later one closed it."""
+    if not _closes(bodies, span, markup):
+        return False
+    opener = re.compile(rf"^ {{0,3}}{re.escape(markup[0])}{{{len(markup)},}}[^{re.escape(markup[0])}\s]")
+    return not any(opener.match(bodies[i]) for i in range(span[0] + 1, span[1] - 1))
 
 
 def _closes(bodies: list[str], span: list[int], markup: str) -> bool:

@@ -117,10 +117,13 @@ def _named(pf: PatternFile, name: str, rel: str) -> Entry:
     )
 
 
-def _with_footer(pf: PatternFile, splices: list[Splice], today: str) -> tuple[str, PatternFile]:
-    changed = parse_patterns("", pf.doc.splice(splices).render())
-    final = changed.doc.splice(edits.footer(changed, today))
-    return final.render(), parse_patterns("", final.render())
+def _with_footer(pf: PatternFile, splices: list[Splice], today: str, counted: list[Level]) -> str:
+    """Apply an edit and the footer it implies in one pass over the original lines."""
+    return pf.doc.splice([*splices, *edits.footer(pf, today, counted)]).render()
+
+
+def _levels_with(pf: PatternFile, entry: Entry, level: Level) -> list[Level]:
+    return [level if e is entry else current for e, current in zip(pf.entries, edits.levels(pf), strict=True)]
 
 
 def _full_date(line: str) -> str | None:
@@ -151,14 +154,14 @@ def reinforce_text(
     if minutes_saved and total is not None:
         now = (minutes(total.value) or 0) + minutes_saved
         splices.append(Splice(total.line, total.line + 1, (f"- **Total saved:** {now} min",)))
-    new_text, after = _with_footer(pf, splices, today)
-    new_entry = _named(after, name, rel)
+    count = len(entry.examples) + 1
+    new_text = _with_footer(pf, splices, today, _levels_with(pf, entry, evidence_level(count)))
     return new_text, ConfidenceChange(
         name=name,
         path=rel,
-        examples=len(new_entry.examples),
+        examples=count,
         confidence_before=entry.stated,
-        confidence_after=new_entry.evidence,
+        confidence_after=evidence_level(count),
     )
 
 
@@ -203,7 +206,8 @@ def upgrade_confidence(
         _check_target(entry, count, target)
         rerated = edits.rerate(pf, entry, count)
         if pf.doc.splice(rerated).render() != text:  # the footer alone is no reason to write
-            files[ref.path], _ = _with_footer(pf, rerated, brain.today().isoformat())
+            counted = _levels_with(pf, entry, target or evidence_level(count))
+            files[ref.path] = _with_footer(pf, rerated, brain.today().isoformat(), counted)
     change = ConfidenceChange(
         name=entry.name,
         path=ref.path,
@@ -298,5 +302,4 @@ def insert_text(rel: str, text: str | None, new: edits.NewPattern, domain: str, 
                 f"A pattern named '{entry.name}' already exists in {rel}; "
                 "reinforce it with add_example instead of adding it again."
             )
-    new_text, _ = _with_footer(pf, edits.insert_entry(pf, new), today)
-    return new_text
+    return _with_footer(pf, edits.insert_entry(pf, new), today, [*edits.levels(pf), "LOW"])
