@@ -160,6 +160,7 @@ async def test_a_blocker_flips_the_status_and_its_resolution_flips_it_back(
             client, "resolve_blocker", {"name": "Payment Integration", "resolution": "Keys received and configured"}
         )
         stats = await ok(client, "memory_stats", {})
+        detail = await ok(client, "get_worklog", {"name": "Payment Integration"})
     assert (blocked["status"], resolved["status"]) == ("blocked", "in_progress")
     assert "## v1 | 2026-11-20 09:30 | Plan Stripe checkout [BLOCKED]\n" in during
     assert (
@@ -187,6 +188,10 @@ async def test_a_blocker_flips_the_status_and_its_resolution_flips_it_back(
     )
     assert "- [HIGH] Verify webhook signatures\n" in after
     assert stats["open_blockers"] == 1  # the fixture's Ledger-Export log is still blocked
+    assert detail["insights"]["blockers"] == [
+        "Production Stripe keys missing (owner @ops-team, since 2026-11-20 12:30, resolved 2026-11-21 08:45, "
+        "blocked 20h 15m)"
+    ]
 
 
 async def test_a_status_outside_the_four_is_refused(session: Any, clock: Clock, root: Path) -> None:

@@ -8,7 +8,7 @@ from devlore.errors import DevloreError, InvalidArgument
 from devlore.layout import WORKLOGS
 from devlore.model import BoardRow, EntryView, Insights, WorkLogAnswer
 from devlore.service.brain import Brain
-from devlore.service.worklogs import _existing, find_log, load, open_hypotheses
+from devlore.service.worklogs import age, existing, find_log, load, open_hypotheses
 
 __all__ = ["board", "brief", "get_worklog"]
 
@@ -125,7 +125,7 @@ def insights(log: WorkLog) -> Insights:
     blockers: dict[str, str] = {}
     for e in log.entries:
         for b in items.parse_blockers(e.inline("blockers"), e.lines_of(log.lines, "blockers")):
-            state = f"resolved {b.resolved}" if b.resolved else "open"
+            state = f"resolved {b.resolved}, blocked {age(b.requested, b.resolved)}" if b.resolved else "open"
             blockers[b.text] = f"{_cut(b.text, 120)} (owner {b.owner or '?'}, since {b.requested or '?'}, {state})"
     last = log.latest
     counted: list[tuple[int, int, str]] = []
@@ -149,7 +149,7 @@ def get_worklog(brain: Brain, name: str | None = None, entries: int = 3) -> Work
         raise InvalidArgument("entries must be between 1 and 20.")
     if name is None or not name.strip():
         return WorkLogAnswer(worklogs=board(brain))
-    base, rel = _existing(brain, name)
+    base, rel = existing(brain, name)
     log = load(rel, brain.store.read(rel) or "")
     return WorkLogAnswer(
         name=base,

@@ -72,7 +72,7 @@ def load(rel: str, text: str) -> WorkLog:
         raise InvalidDocument(rel, exc.line, exc.reason) from exc
 
 
-def _existing(brain: Brain, name: str) -> tuple[str, str]:
+def existing(brain: Brain, name: str) -> tuple[str, str]:
     base, rel = find_log(brain, name)
     if not brain.store.exists(rel):
         names = [r.rsplit("/", 1)[-1].removesuffix("-WorkLog.md") for r in brain.store.glob(WORKLOGS)]
@@ -87,7 +87,7 @@ def _state(name: str, rel: str, log: WorkLog, brief: str | None = None) -> WorkL
 
 def _edit(brain: Brain, name: str, change: Callable[[WorkLog, WLEntry], tuple[list[Splice], str]]) -> WorkLogState:
     """Apply ``change`` to the latest entry of an existing log under its lock."""
-    base, rel = _existing(brain, name)
+    base, rel = existing(brain, name)
     with brain.transaction(rel) as files:
         text = files[rel]
         if text is None:
@@ -365,7 +365,7 @@ def record_blocker(
     return _edit(brain, name, change)
 
 
-def _age(start: str | None, end: str) -> str:
+def age(start: str | None, end: str) -> str:
     from datetime import datetime
 
     try:
@@ -395,7 +395,7 @@ def resolve_blocker(brain: Brain, name: str, resolution: str, blocker: str | Non
         current = _blockers(log, entry)
         target = _choose([b for b in current if b.open], blocker)
         current = [replace(b, resolved=when) if b is target else b for b in current]
-        note = f"- {target.text}: {how} (blocked {_age(target.requested, when)})"
+        note = f"- {target.text}: {how} (blocked {age(target.requested, when)})"
         updates = {
             "blockers": items.render_blockers(current),
             "blocker_resolution": _append(log, entry, "blocker_resolution", [note]),
