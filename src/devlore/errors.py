@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "AlreadyExists",
     "Ambiguous",
+    "Changed",
     "Conflict",
     "DevloreError",
     "InvalidArgument",
@@ -41,6 +42,12 @@ class AlreadyExists(DevloreError):
 
 class Conflict(DevloreError):
     """The file changed in a way the operation cannot be re-applied to; nothing was written."""
+
+
+class Changed(Conflict):
+    """A file changed on disk (a person's editor saved it) between devlore's read and its write.
+
+    Nothing was written; the operation can simply be run again on the new text."""
 
 
 class InvalidTransition(DevloreError):

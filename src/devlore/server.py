@@ -13,11 +13,13 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.subscriptions import InMemorySubscriptionBus
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from devlore import __version__
-from devlore.errors import DevloreError
+from devlore.errors import Changed, DevloreError
+from devlore.live import Live, install
 from devlore.model import (
     ConfidenceChange,
     ExperienceResult,
@@ -33,11 +35,14 @@ from devlore.model import (
 from devlore.resources import BrainServer, register_prompts, register_resources
 from devlore.service import experiences, patterns, recall, stats, validate, workflows, worklog_views, worklogs
 from devlore.service.brain import Brain
+from devlore.service.index import Index
 
 __all__ = ["TOOLSETS", "build_server"]
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+
+RETRIES = 5  # re-applications when a file changes under a write (see Brain.transaction)
 
 TOOLSETS: dict[str, tuple[str, ...]] = {
     "patterns": (
@@ -91,6 +96,11 @@ def _run(fn: Callable[..., M], brain: Brain, **kwargs: Any) -> M:
     try:
         for name, value in kwargs.items():
             validate.check_size(name, value)
+        for _ in range(RETRIES):
+            try:
+                return fn(brain, **kwargs)
+            except Changed:
+                continue  # an editor saved the file mid-operation: re-read and re-apply
         return fn(brain, **kwargs)
     except DevloreError as exc:
         raise ToolError(str(exc)) from exc
@@ -100,13 +110,27 @@ def _change_text(c: ConfidenceChange) -> str:
     return f"{c.name}: {c.confidence_before} → {c.confidence_after} ({c.examples} examples) in {c.path}"
 
 
-def build_server(brain: Brain, tools: str = "all") -> MCPServer[Any]:
-    """An MCP server over ``brain`` exposing the ``tools`` set ('patterns' or 'all')."""
+def build_server(brain: Brain, tools: str = "all", rescan_every: float = 30.0) -> MCPServer[Any]:
+    """An MCP server over ``brain`` exposing the ``tools`` set ('patterns', 'worklogs' or 'all').
+
+    While a connection is open it watches the brain (rescanning every ``rescan_every``
+    seconds as a safety net) and pushes changes to subscribed clients."""
     if tools not in TOOLSETS:
         raise ValueError(f"unknown tool set {tools!r}; use one of {', '.join(TOOLSETS)}")
-    server = BrainServer("devlore", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
+    index = Index(brain)
+    bus = InMemorySubscriptionBus()
+    live = Live(brain, index, bus, rescan_every)
+    server = BrainServer(
+        "devlore",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        log_level="WARNING",
+        lifespan=live.lifespan,
+        subscriptions=bus,
+    )
     server.brain = brain
-    _read_tools(server, brain, recall.Index())
+    install(server, live)
+    _read_tools(server, brain, index)
     _write_tools(server, brain)  # memory_stats last: tools are listed in SPEC order
     _worklog_tools(server, brain)
     for info in server._tool_manager.list_tools():
@@ -159,7 +183,7 @@ def _compact(schema: Any, keep_descriptions: bool = True) -> None:
             _compact(item, keep_descriptions)
 
 
-def _read_tools(server: MCPServer[Any], brain: Brain, index: recall.Index) -> None:
+def _read_tools(server: MCPServer[Any], brain: Brain, index: Index) -> None:
     @server.tool(name="recall", annotations=READ)
     def recall_(
         query: Annotated[str, Field(description="A few keywords, e.g. 'flaky tests retry'.")],

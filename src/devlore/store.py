@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from devlore.errors import Conflict, InvalidDocument, OutsideRoot
@@ -28,6 +28,7 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = root.expanduser().resolve()
         self._threads: dict[str, threading.Lock] = {}
+        self.on_write: list[Callable[[str], None]] = []  # told the path after every write or removal
         self._guard = threading.Lock()
 
     # -- paths -----------------------------------------------------------------------------
@@ -65,6 +66,34 @@ class Store:
             out.append(p.relative_to(self.root).as_posix())
         return sorted(out)
 
+    def scan(self, folder: str, suffix: str = ".md") -> dict[str, Stat]:
+        """``{rel: (mtime_ns, size)}`` of every file under ``folder`` ending in ``suffix``, fast
+        enough for 10,000 files (one scandir per folder; only symlinks pay for a resolve)."""
+        out: dict[str, Stat] = {}
+        base = self.root / check_relative(folder)
+        stack = [base]
+        while stack:
+            current = stack.pop()
+            try:
+                entries = list(os.scandir(current))
+            except (FileNotFoundError, NotADirectoryError, PermissionError):
+                continue
+            for entry in entries:
+                if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(self.root):
+                    continue
+                if entry.is_dir():
+                    stack.append(Path(entry.path))
+                elif entry.name.endswith(suffix) and _TMP_MARK not in entry.name and entry.is_file():
+                    st = entry.stat()
+                    out[Path(entry.path).relative_to(self.root).as_posix()] = (st.st_mtime_ns, st.st_size)
+        return out
+
+    def state_file(self, name: str) -> Path:
+        """A file of devlore's own derived state (``<root>/.devlore/<name>``)."""
+        folder = self.root / STATE_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+
     # -- reading and writing ---------------------------------------------------------------
 
     def read(self, rel: str) -> str | None:
@@ -94,10 +123,27 @@ class Store:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
         _fsync_dir(target.parent)
+        self._written(rel)
+
+    def clean_temp_files(self) -> list[str]:
+        """Remove temp files left by writers that died mid-write (their process is gone)."""
+        removed: list[str] = []
+        for tmp in self.root.rglob(f"*{_TMP_MARK}*"):
+            pid = tmp.name.rsplit(_TMP_MARK, 1)[1].split("-", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+                    removed.append(tmp.relative_to(self.root).as_posix())
+        return removed
 
     def remove(self, rel: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path(rel).unlink()
+        self._written(rel)
+
+    def _written(self, rel: str) -> None:
+        for listener in self.on_write:
+            listener(check_relative(rel))
 
     @contextlib.contextmanager
     def locked(self, *rels: str) -> Iterator[None]:
@@ -129,6 +175,16 @@ class Store:
             yield
         finally:
             lock.release()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from devlore.codec.patterns import Entry, PatternFile, slugify
-from devlore.errors import Ambiguous, DevloreError, InvalidDocument, NotFound
+from devlore.errors import Ambiguous, Changed, DevloreError, InvalidDocument, NotFound
 from devlore.layout import PATTERNS, domain_file, domain_of
 from devlore.store import Stat, Store
 
@@ -97,6 +97,8 @@ class Brain:
             pf = parse_patterns(rel, text)
         except InvalidDocument as exc:
             self.problems[rel] = exc
+            if cached:  # a file that stops parsing keeps its last good state for readers
+                return cached[1]
             raise
         self.problems.pop(rel, None)
         with self._lock:
@@ -165,9 +167,17 @@ class Brain:
         write fails, the files already written are put back as they were: all or nothing.
         """
         with self.store.locked(*rels):
+            stats = {rel: self.store.stat(rel) for rel in rels}
             before = {rel: self.store.read(rel) for rel in rels}
             after = dict(before)
             yield after
+            # A person's editor takes no lock: if it saved since we read, re-applying beats overwriting.
+            moved = [rel for rel in rels if after.get(rel) != before[rel] and self.store.stat(rel) != stats[rel]]
+            if moved:
+                raise Changed(
+                    f"{moved[0]} changed on disk while devlore was writing it (an editor saved it?); "
+                    "nothing was written. Call the tool again to apply it to the new text."
+                )
             written: list[str] = []
             try:
                 for rel in rels:

@@ -1,0 +1,183 @@
+"""The derived search index: SQLite FTS5 (BM25) over titles and bodies of every memory file.
+
+It lives in ``<root>/.devlore/index.sqlite`` and is validated against file mtimes and sizes,
+so a server starts on a 10,000-file brain without re-reading it, and any file changed while
+no server ran is re-indexed on the first search. Deleting the database loses nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from devlore.layout import EPISODIC, PATTERNS, WORKFLOWS, WORKLOGS
+from devlore.service.brain import Brain
+from devlore.store import Stat
+
+__all__ = ["Candidate", "Document", "Index", "kind_of"]
+
+log = logging.getLogger(__name__)
+SCHEMA = 1
+_FOLDERS = {PATTERNS: "pattern", EPISODIC: "episode", WORKFLOWS: "workflow", WORKLOGS: "worklog"}
+
+
+def kind_of(rel: str) -> str | None:
+    for folder, kind in _FOLDERS.items():
+        if rel.startswith(folder + "/"):
+            if kind == "pattern" and not rel.endswith("-patterns.md"):
+                return None
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str
+    title: str
+    path: str
+    body: str
+    tier: float = 0.0
+    day: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    title: str
+    path: str
+    body: str
+    tier: float
+    day: str | None
+    bm25: float  # higher is better (FTS5's sign flipped)
+
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, mtime INTEGER NOT NULL, size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, file TEXT NOT NULL, kind TEXT NOT NULL,
+    title TEXT NOT NULL, path TEXT NOT NULL, tier REAL NOT NULL, day TEXT);
+CREATE INDEX IF NOT EXISTS docs_file ON docs(file);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, tokenize='unicode61');
+"""
+
+
+class Index:
+    """BM25 search over the brain. ``touch`` marks a file dirty; ``refresh`` brings the index up
+    to date (every file when nothing watches the brain, else only the dirty ones)."""
+
+    def __init__(self, brain: Brain, in_memory: bool = False) -> None:
+        self.brain = brain
+        self.watching = False
+        self._lock = threading.Lock()
+        self._dirty: set[str] = set()
+        self._validated = False
+        self._db = self._open(in_memory)
+        brain.store.on_write.append(self.touch)  # the server's own writes are searchable at once
+
+    def _open(self, in_memory: bool) -> sqlite3.Connection:
+        target = ":memory:"
+        if not in_memory:
+            with contextlib.suppress(OSError):
+                target = str(self.brain.store.state_file("index.sqlite"))
+        try:
+            return self._connect(target)
+        except sqlite3.DatabaseError as exc:  # a damaged cache: start it again
+            log.warning("rebuilding the search index (%s)", exc)
+            if target != ":memory:":
+                with contextlib.suppress(OSError):
+                    self.brain.store.state_file("index.sqlite").unlink()
+            return self._connect(target)
+
+    @staticmethod
+    def _connect(target: str) -> sqlite3.Connection:
+        db = sqlite3.connect(target, check_same_thread=False, timeout=10.0, isolation_level=None)
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+            db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS fts;")
+        if target != ":memory:":
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_DDL)
+        db.execute(f"PRAGMA user_version={SCHEMA}")
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def touch(self, rel: str) -> None:
+        with self._lock:
+            self._dirty.add(rel)
+
+    def refresh(self) -> None:
+        if self.watching and self._validated:
+            with self._lock:
+                dirty, self._dirty = self._dirty, set()
+            dirty = {rel for rel in dirty if kind_of(rel)}
+            current = {rel: stat for rel in dirty if (stat := self.brain.store.stat(rel)) is not None}
+            self._apply(current, dirty)
+            return
+        self.validate()
+
+    def validate(self) -> None:
+        """Compare every memory file's (mtime, size) with the index and re-index the differences."""
+        store = self.brain.store
+        current: dict[str, Stat] = {}
+        for folder in _FOLDERS:
+            current.update({rel: st for rel, st in store.scan(folder).items() if kind_of(rel)})
+        with self._lock:
+            self._dirty.clear()
+        self._apply(current, None)
+        self._validated = True
+
+    def _apply(self, current: dict[str, Stat], only: Iterable[str] | None) -> None:
+        with self._lock:
+            known = {p: (m, s) for p, m, s in self._db.execute("SELECT path, mtime, size FROM files")}
+        scope = set(only) if only is not None else set(current) | set(known)
+        changed = [rel for rel in scope if rel in current and known.get(rel) != tuple(current[rel])]
+        gone = [rel for rel in scope if rel not in current and rel in known]
+        if not changed and not gone:
+            return
+        from devlore.service.recall import documents
+
+        parsed = {rel: documents(self.brain, rel, kind_of(rel) or "") for rel in changed}
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for rel in [*changed, *gone]:
+                    ids = [row[0] for row in db.execute("SELECT id FROM docs WHERE file = ?", (rel,))]
+                    db.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in ids])
+                    db.execute("DELETE FROM docs WHERE file = ?", (rel,))
+                    db.execute("DELETE FROM files WHERE path = ?", (rel,))
+                for rel, docs in parsed.items():
+                    for d in docs:
+                        cur = db.execute(
+                            "INSERT INTO docs(file, kind, title, path, tier, day) VALUES (?, ?, ?, ?, ?, ?)",
+                            (rel, d.kind, d.title, d.path, d.tier, d.day),
+                        )
+                        db.execute(
+                            "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (cur.lastrowid, d.title, d.body)
+                        )
+                    mtime, size = current[rel]
+                    db.execute("INSERT OR REPLACE INTO files(path, mtime, size) VALUES (?, ?, ?)", (rel, mtime, size))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def search(self, terms: list[str], kinds: Iterable[str], limit: int) -> list[Candidate]:
+        """The ``limit`` best BM25 matches of any of ``terms`` (titles weigh three times the body)."""
+        query = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        wanted = list(kinds)
+        marks = ",".join("?" for _ in wanted)
+        sql = (
+            "SELECT d.kind, d.title, d.path, fts.body, d.tier, d.day, bm25(fts, 3.0, 1.0) AS rank "
+            f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND d.kind IN ({marks}) "
+            "ORDER BY rank LIMIT ?"
+        )
+        with self._lock:
+            rows = self._db.execute(sql, (query, *wanted, limit)).fetchall()
+        return [Candidate(k, t, p, b, tier, day, -rank) for k, t, p, b, tier, day, rank in rows]
