@@ -27,6 +27,7 @@ from devlore.layout import domain_of
 from devlore.resources import uri_for
 from devlore.service.brain import Brain
 from devlore.service.index import Index
+from devlore.store import Stat
 from devlore.watch import scan, watch
 
 __all__ = ["Live", "install"]
@@ -73,12 +74,14 @@ class Live:
             return {}
         return {e.slug: "".join(pf.doc.lines[e.start : e.content_end]) for e in pf.entries}
 
-    def prime(self) -> None:
-        """Remember what exists now, so later changes can be told apart (runs off the event loop)."""
-        self._files = set(scan(self.brain.store))
-        for rel in self.brain.pattern_paths():
-            self._entries[rel] = self._entry_texts(rel)
+    def prime(self) -> dict[str, Stat]:
+        """Remember which files exist, so later changes can be told apart, and clear the temp
+        files of writers that died. Runs off the event loop and parses nothing: a pattern
+        file's entries are remembered the first time it changes or is read."""
         self.brain.store.clean_temp_files()
+        known = scan(self.brain.store)
+        self._files = set(known)
+        return known
 
     def affected(self, paths: set[str]) -> tuple[set[str], bool]:
         """The resource URIs whose content changed, and whether the resource list changed."""
@@ -95,7 +98,8 @@ class Live:
                 continue
             uris.add(uri)
             if uri.startswith("memory://patterns/"):
-                old, new = self._entries.get(rel, {}), self._entry_texts(rel) if exists else {}
+                new = self._entry_texts(rel) if exists else {}
+                old = self._entries.get(rel, {slug: "" for slug in new})  # unseen before: all count
                 self._entries[rel] = new
                 listed = listed or set(old) != set(new)
                 domain = domain_of(rel)
@@ -130,10 +134,10 @@ class Live:
                     subs.discard(session)
 
     async def run(self, stop: anyio.Event) -> None:
-        await anyio.to_thread.run_sync(self.prime)
+        known = await anyio.to_thread.run_sync(self.prime)
         self.index.watching = True
         try:
-            await watch(self.brain.store, self.changed, stop, self.rescan_every)
+            await watch(self.brain.store, self.changed, stop, self.rescan_every, known)
         finally:
             self.index.watching = False
 

@@ -128,13 +128,31 @@ class Store:
     def clean_temp_files(self) -> list[str]:
         """Remove temp files left by writers that died mid-write (their process is gone)."""
         removed: list[str] = []
-        for tmp in self.root.rglob(f"*{_TMP_MARK}*"):
+        for tmp in self._temp_files():
             pid = tmp.name.rsplit(_TMP_MARK, 1)[1].split("-", 1)[0]
             if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
                 with contextlib.suppress(FileNotFoundError):
                     tmp.unlink()
                     removed.append(tmp.relative_to(self.root).as_posix())
         return removed
+
+    def _temp_files(self) -> Iterator[Path]:
+        """Temp files devlore may have left: they sit beside their targets, which live at most
+        four folders deep (``memory/episodic/<folder>/``); names are checked without a stat."""
+        folders = [self.root]
+        for _depth in range(4):
+            deeper: list[Path] = []
+            for folder in folders:
+                try:
+                    entries = list(os.scandir(folder))
+                except OSError:
+                    continue
+                for entry in entries:
+                    if _TMP_MARK in entry.name:
+                        yield Path(entry.path)
+                    elif entry.is_dir(follow_symlinks=False) and entry.name != STATE_DIR:
+                        deeper.append(Path(entry.path))
+            folders = deeper
 
     def remove(self, rel: str) -> None:
         with contextlib.suppress(FileNotFoundError):

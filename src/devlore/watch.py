@@ -53,25 +53,33 @@ def scan(store: Store) -> dict[str, Stat]:
     return found
 
 
-async def watch(store: Store, on_change: OnChange, stop: anyio.Event, rescan_every: float = 30.0) -> None:
-    """Call ``on_change`` with the set of changed memory files until ``stop`` is set."""
-    known = await anyio.to_thread.run_sync(scan, store)
+async def watch(
+    store: Store,
+    on_change: OnChange,
+    stop: anyio.Event,
+    rescan_every: float = 30.0,
+    known: dict[str, Stat] | None = None,
+) -> None:
+    """Call ``on_change`` with the set of changed memory files until ``stop`` is set.
+
+    ``known`` is the scan the caller already made at start, if any."""
+    seen: dict[str, Stat] = known if known is not None else await anyio.to_thread.run_sync(scan, store)
 
     async def report(paths: Iterable[str] | None) -> None:
         """Events name their paths, so only those are stat'ed; a rescan (None) checks them all."""
-        nonlocal known
+        nonlocal seen
         if paths is None:
             fresh = await anyio.to_thread.run_sync(scan, store)
-            changed = diff(known, fresh)
-            known = fresh
+            changed = diff(seen, fresh)
+            seen = fresh
         else:
             changed = set(paths)
             for rel in changed:
                 stat = store.stat(rel)
                 if stat is None:
-                    known.pop(rel, None)
+                    seen.pop(rel, None)
                 else:
-                    known[rel] = stat
+                    seen[rel] = stat
         if changed:
             await on_change(changed)
 
