@@ -11,13 +11,15 @@ import logging
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
+from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.subscriptions import InMemorySubscriptionBus
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 from devlore import __version__
+from devlore.edges import StaticToken, install_edges
 from devlore.errors import Changed, DevloreError
 from devlore.live import Live, install
 from devlore.model import (
@@ -110,16 +112,32 @@ def _change_text(c: ConfidenceChange) -> str:
     return f"{c.name}: {c.confidence_before} → {c.confidence_after} ({c.examples} examples) in {c.path}"
 
 
-def build_server(brain: Brain, tools: str = "all", rescan_every: float = 30.0) -> MCPServer[Any]:
+def build_server(
+    brain: Brain,
+    tools: str = "all",
+    rescan_every: float = 30.0,
+    token: str | None = None,
+    public_url: str = "http://127.0.0.1:8765",
+) -> MCPServer[Any]:
     """An MCP server over ``brain`` exposing the ``tools`` set ('patterns', 'worklogs' or 'all').
 
     While a connection is open it watches the brain (rescanning every ``rescan_every``
-    seconds as a safety net) and pushes changes to subscribed clients."""
+    seconds as a safety net) and pushes changes to subscribed clients. With a ``token``, the
+    HTTP transport answers 401 to any request without ``Authorization: Bearer <token>``."""
     if tools not in TOOLSETS:
         raise ValueError(f"unknown tool set {tools!r}; use one of {', '.join(TOOLSETS)}")
     index = Index(brain)
     bus = InMemorySubscriptionBus()
     live = Live(brain, index, bus, rescan_every)
+    auth: dict[str, Any] = {}
+    if token:
+        url = public_url.rstrip("/")
+        auth = {
+            "token_verifier": StaticToken(token),
+            "auth": AuthSettings(
+                issuer_url=AnyHttpUrl(url), resource_server_url=AnyHttpUrl(f"{url}/mcp"), validate_token_resource=False
+            ),
+        }
     server = BrainServer(
         "devlore",
         version=__version__,
@@ -127,9 +145,11 @@ def build_server(brain: Brain, tools: str = "all", rescan_every: float = 30.0) -
         log_level="WARNING",
         lifespan=live.lifespan,
         subscriptions=bus,
+        **auth,
     )
     server.brain = brain
     install(server, live)
+    install_edges(server, brain)
     _read_tools(server, brain, index)
     _write_tools(server, brain)  # memory_stats last: tools are listed in SPEC order
     _worklog_tools(server, brain)

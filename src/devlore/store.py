@@ -14,13 +14,20 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from devlore.errors import Conflict, InvalidDocument, OutsideRoot
+from devlore.errors import Changed, Conflict, InvalidDocument, OutsideRoot
 from devlore.layout import STATE_DIR, check_relative
 
 __all__ = ["Stat", "Store"]
 
 Stat = tuple[int, int]  # (mtime_ns, size)
 _TMP_MARK = ".devlore-tmp-"
+
+
+class Unchecked:
+    """The default of ``Store.write(expected=...)``: overwrite whatever is there."""
+
+
+UNCHECKED = Unchecked()
 LOCK_TIMEOUT = 30.0
 
 
@@ -108,8 +115,13 @@ class Store:
             line = data[: exc.start].count(b"\n") + 1
             raise InvalidDocument(rel, line, "not valid UTF-8 text") from exc
 
-    def write(self, rel: str, text: str) -> None:
-        """Atomically replace (or create) ``rel`` with ``text``; the caller holds its lock."""
+    def write(self, rel: str, text: str, expected: Stat | Unchecked | None = UNCHECKED) -> None:
+        """Atomically replace (or create) ``rel`` with ``text``; the caller holds its lock.
+
+        With ``expected`` (the stat seen when the caller read the file; None: it did not exist),
+        a file changed since, by anyone who does not take devlore's lock (a person's editor),
+        is not overwritten: ``Changed`` is raised after the temp file is on disk, microseconds
+        before the rename."""
         target = self.path(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}{_TMP_MARK}{os.getpid()}-{threading.get_ident()}")
@@ -118,6 +130,11 @@ class Store:
                 fh.write(text.encode("utf-8"))
                 fh.flush()
                 os.fsync(fh.fileno())
+            if not isinstance(expected, Unchecked) and self.stat(rel) != expected:
+                raise Changed(
+                    f"{rel} changed on disk while devlore was writing it (an editor saved it?); "
+                    "nothing was written. Call the tool again to apply it to the new text."
+                )
             os.replace(tmp, target)
         finally:
             with contextlib.suppress(FileNotFoundError):

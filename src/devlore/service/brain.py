@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from devlore.codec.patterns import Entry, PatternFile, slugify
-from devlore.errors import Ambiguous, Changed, DevloreError, InvalidDocument, NotFound
+from devlore.errors import Ambiguous, DevloreError, InvalidDocument, NotFound
 from devlore.layout import PATTERNS, domain_file, domain_of
 from devlore.store import Stat, Store
 
@@ -171,19 +171,14 @@ class Brain:
             before = {rel: self.store.read(rel) for rel in rels}
             after = dict(before)
             yield after
-            # A person's editor takes no lock: if it saved since we read, re-applying beats overwriting.
-            moved = [rel for rel in rels if after.get(rel) != before[rel] and self.store.stat(rel) != stats[rel]]
-            if moved:
-                raise Changed(
-                    f"{moved[0]} changed on disk while devlore was writing it (an editor saved it?); "
-                    "nothing was written. Call the tool again to apply it to the new text."
-                )
             written: list[str] = []
             try:
                 for rel in rels:
                     text = after.get(rel)
                     if text is not None and text != before[rel]:
-                        self.store.write(rel, text)
+                        # A person's editor takes no lock: if it saved since we read, the write
+                        # raises Changed and the operation is re-applied to the new text.
+                        self.store.write(rel, text, expected=stats[rel])
                         written.append(rel)
             except BaseException:
                 for rel in written:

@@ -1,0 +1,104 @@
+"""The protocol edges the SDK leaves open: ``completion/complete``, ``logging/setLevel``, and a
+static bearer token for the HTTP transport."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Any
+
+from mcp import types
+from mcp.server.auth.provider import AccessToken
+from mcp.server.mcpserver import MCPServer
+
+from devlore.errors import DevloreError
+from devlore.layout import EPISODIC, WORKFLOWS, WORKLOGS, domain_of
+from devlore.model import LEVELS
+from devlore.service.brain import Brain
+
+__all__ = ["StaticToken", "install_edges"]
+
+STATUSES = ["in_progress", "blocked", "needs_review", "completed"]
+_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "notice": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+    "critical": logging.CRITICAL,
+    "alert": logging.CRITICAL,
+    "emergency": logging.CRITICAL,
+}
+_MAX = 100  # the protocol's cap on completion values
+
+
+class StaticToken:
+    """Accept exactly one bearer token (``DEVLORE_TOKEN`` or ``--token-file``)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        if hmac.compare_digest(token.encode("utf-8"), self._token.encode("utf-8")):
+            return AccessToken(token=token, client_id="devlore-client", scopes=[])
+        return None
+
+
+def _names(brain: Brain, argument: str, context: dict[str, str]) -> list[str]:
+    """Candidate values for a prompt or resource-template argument."""
+    store = brain.store
+    if argument == "domain":
+        return [domain_of(p) for p in brain.pattern_paths()]
+    if argument in ("slug", "topic", "pattern"):
+        domain = context.get("domain")
+        refs = brain.patterns(domain if domain and argument == "slug" else None)
+        return [r.entry.slug if argument == "slug" else r.entry.name for r in refs]
+    if argument == "folder":
+        return sorted({p.split("/")[2] for p in store.glob(EPISODIC, "*.md", recursive=True) if p.count("/") == 3})
+    if argument == "episode":
+        folder = context.get("folder", "")
+        found = store.glob(f"{EPISODIC}/{folder}") if folder else store.glob(EPISODIC, "*.md", recursive=True)
+        return [p.rsplit("/", 1)[-1].removesuffix(".md") for p in found]
+    if argument == "name":
+        return [p.rsplit("/", 1)[-1].removesuffix("-WorkLog.md") for p in store.glob(WORKLOGS)]
+    if argument == "level":
+        return list(LEVELS)
+    if argument == "status":
+        return STATUSES
+    if argument == "slug_workflow":
+        return [p.rsplit("/", 1)[-1].removesuffix(".md") for p in store.glob(WORKFLOWS)]
+    return []
+
+
+def complete(brain: Brain, ref: Any, argument: str, value: str, context: dict[str, str]) -> types.Completion:
+    key = argument
+    uri = ref.uri if isinstance(ref, types.ResourceTemplateReference) else ""
+    if uri.startswith("memory://workflows/"):
+        key = "slug_workflow"
+    elif uri.startswith("memory://episodes/") and argument == "name":
+        key = "episode"
+    if uri.startswith("memory://health/"):
+        found = ["pattern-confidence", "growth-log"]
+    else:
+        try:
+            found = _names(brain, key, context)
+        except DevloreError:
+            found = []
+    wanted = value.lower()
+    hits = sorted({v for v in found if v.lower().startswith(wanted)} or {v for v in found if wanted in v.lower()})
+    return types.Completion(values=hits[:_MAX], total=len(hits), has_more=len(hits) > _MAX)
+
+
+def install_edges(server: MCPServer[Any], brain: Brain) -> None:
+    @server.completion()  # type: ignore[no-untyped-call,untyped-decorator]  # untyped in the SDK
+    async def on_complete(ref: Any, argument: types.CompletionArgument, context: Any) -> types.Completion:
+        known = dict(context.arguments or {}) if context is not None else {}
+        if isinstance(ref, types.PromptReference) and ref.name not in ("learn", "recall", "resume_work"):
+            return types.Completion(values=[], total=0, has_more=False)
+        return complete(brain, ref, argument.name, argument.value or "", known)
+
+    async def on_set_level(_ctx: Any, params: types.SetLevelRequestParams) -> types.EmptyResult:
+        logging.getLogger("devlore").setLevel(_LEVELS.get(str(params.level), logging.INFO))
+        return types.EmptyResult()
+
+    server._lowlevel_server.add_request_handler("logging/setLevel", types.SetLevelRequestParams, on_set_level)
