@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from devlore.service.brain import Brain
 
 __all__ = ["main"]
 
@@ -40,7 +45,7 @@ def init_root(root: Path) -> bool:
     return made
 
 
-def _brain(root: Path | None):  # type: ignore[no-untyped-def]
+def _brain(root: Path | None) -> Brain:
     from devlore.service.brain import Brain
 
     return Brain(root or default_root())
@@ -48,6 +53,8 @@ def _brain(root: Path | None):  # type: ignore[no-untyped-def]
 
 def cmd_serve(args: argparse.Namespace) -> int:
     root = (args.root or default_root()).expanduser()
+    if args.http:
+        return serve_http(args, root)
     if init_root(root):
         print(f"devlore: created a new brain at {root}", file=sys.stderr)
     if sys.stdin.isatty():
@@ -61,6 +68,64 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     server = build_server(_brain(root), tools=args.tools)
     server.run()
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def read_token(token_file: Path | None) -> str | None:
+    """The bearer token: ``--token-file`` wins over ``$DEVLORE_TOKEN``; None when neither is set."""
+    if token_file is not None:
+        token = token_file.expanduser().read_text(encoding="utf-8").strip()
+        if not token:
+            raise ValueError(f"{token_file} is empty; put the token on its first line.")
+        return token
+    return os.environ.get("DEVLORE_TOKEN", "").strip() or None
+
+
+def serve_http(args: argparse.Namespace, root: Path) -> int:
+    """``devlore serve --http``: streamable HTTP for clients that share one server."""
+    try:
+        token = read_token(args.token_file)
+    except (OSError, ValueError) as exc:
+        print(f"devlore: cannot read the token: {exc}", file=sys.stderr)
+        return 2
+    if not _is_loopback(args.host) and not token:
+        print(
+            f"devlore: refusing to serve {args.host} without a token: anyone who can reach it could read and "
+            "change the brain. Set DEVLORE_TOKEN or pass --token-file, or bind 127.0.0.1.",
+            file=sys.stderr,
+        )
+        return 2
+    if init_root(root):
+        print(f"devlore: created a new brain at {root}", file=sys.stderr)
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    from devlore.server import build_server
+
+    url = f"http://{args.host}:{args.port}"
+    server = build_server(_brain(root), tools=args.tools, token=token, public_url=url)
+    security = None
+    if args.allowed_host:
+        hosts = [*args.allowed_host, "127.0.0.1", "localhost"]
+        security = TransportSecuritySettings(
+            allowed_hosts=[h for host in hosts for h in (host, f"{host}:{args.port}")],
+            allowed_origins=[
+                f"{scheme}://{h}"
+                for host in hosts
+                for scheme in ("http", "https")
+                for h in (host, f"{host}:{args.port}")
+            ],
+        )
+    print(f"devlore: serving {root} at {url}/mcp" + (" (bearer token required)" if token else ""), file=sys.stderr)
+    server.run("streamable-http", host=args.host, port=args.port, transport_security=security)
     return 0
 
 
@@ -163,6 +228,72 @@ def cmd_import_worklog(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor_checks(root: Path) -> list[tuple[bool, str]]:
+    """(ok, line) for each thing ``devlore doctor`` looks at."""
+    from importlib.metadata import version
+
+    from devlore.service.stats import check
+    from devlore.store import Store
+
+    checks: list[tuple[bool, str]] = [
+        (sys.version_info >= (3, 11), f"Python {sys.version.split()[0]} (3.11 or newer needed)"),
+        (True, f"devlore {version('devlore')}, MCP SDK {version('mcp')}"),
+    ]
+    if not root.is_dir():
+        return [*checks, (False, f"{root} does not exist: create it with `devlore init {root}`")]
+    try:
+        probe = Store(root).state_file("doctor-probe")
+        probe.write_bytes(b"ok")
+        probe.unlink()
+        checks.append((True, f"{root} is writable"))
+    except OSError as exc:
+        checks.append((False, f"{root} is not writable: {exc}"))
+    problems = check(_brain(root))
+    checks.append((not problems, f"{len(problems)} file(s) that do not parse"))
+    checks += [(False, f"  {p.path}:{p.line}: {p.reason}") for p in problems]
+    leftovers = list(Store(root).temp_files())
+    checks.append((not leftovers, f"{len(leftovers)} temp file(s) left by interrupted writes (cleared on next serve)"))
+    held = _held_locks(root)
+    checks.append((True, f"{held} lock(s) held right now by running devlore processes (released if they die)"))
+    return checks
+
+
+def _held_locks(root: Path) -> int:
+    from filelock import FileLock, Timeout
+
+    held = 0
+    for lock_file in sorted((root / ".devlore" / "locks").glob("*.lock")):
+        lock = FileLock(str(lock_file), thread_local=False)
+        try:
+            lock.acquire(timeout=0)
+            lock.release()
+        except Timeout:
+            held += 1
+    return held
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    import shutil
+
+    root = (args.root or default_root()).expanduser().resolve()
+    checks = _doctor_checks(root)
+    for ok, line in checks:
+        print(("ok   " if ok else "FAIL ") + line)
+    beside = Path(sys.executable).parent / "devlore"
+    command = str(beside) if beside.is_file() else shutil.which("devlore") or f"{sys.executable} -m devlore"
+    print(f"""
+Claude Code:
+  claude mcp add devlore -- {command} serve --root {root}
+
+Claude Desktop (claude_desktop_config.json):
+  {{"mcpServers": {{"devlore": {{"command": "{command.split()[0]}",
+    "args": [{", ".join(f'"{a}"' for a in [*command.split()[1:], "serve", "--root", str(root)])}]}}}}}}
+
+HTTP clients (after `DEVLORE_TOKEN=... devlore serve --http --root {root}`):
+  url: http://127.0.0.1:8765/mcp   header: Authorization: Bearer $DEVLORE_TOKEN""")
+    return 0 if all(ok for ok, _ in checks) else 1
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="devlore", description="A second brain for AI coding assistants, over MCP.")
     ap.add_argument("--version", action="version", version="devlore 0.1.0")
@@ -170,6 +301,11 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="serve the brain over stdio (MCP)")
     s.add_argument("--root", type=Path, help="brain directory (default: $DEVLORE_ROOT, else ~/devlore)")
     s.add_argument("--tools", choices=("patterns", "worklogs", "all"), default="all", help="which tools to expose")
+    s.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    s.add_argument("--host", default="127.0.0.1", help="HTTP address (default 127.0.0.1; others need a token)")
+    s.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
+    s.add_argument("--token-file", type=Path, help="file holding the bearer token (else $DEVLORE_TOKEN)")
+    s.add_argument("--allowed-host", action="append", default=[], help="a hostname clients use (repeatable)")
     s.set_defaults(func=cmd_serve)
     s = sub.add_parser("init", help="create a brain skeleton")
     s.add_argument("dir", nargs="?", type=Path)
@@ -185,6 +321,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--name", help="work-log name (default: from the file name or its title)")
     s.add_argument("path", type=Path)
     s.set_defaults(func=cmd_import_worklog)
+    s = sub.add_parser("doctor", help="check the set-up and print client configuration")
+    s.add_argument("--root", type=Path)
+    s.set_defaults(func=cmd_doctor)
     s = sub.add_parser("patterns", help="list patterns for people")
     s.add_argument("--root", type=Path)
     s.add_argument("--level", choices=("LOW", "MEDIUM", "HIGH"))

@@ -145,7 +145,7 @@ class Store:
     def clean_temp_files(self) -> list[str]:
         """Remove temp files left by writers that died mid-write (their process is gone)."""
         removed: list[str] = []
-        for tmp in self._temp_files():
+        for tmp in self.temp_files():
             pid = tmp.name.rsplit(_TMP_MARK, 1)[1].split("-", 1)[0]
             if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
                 with contextlib.suppress(FileNotFoundError):
@@ -153,7 +153,7 @@ class Store:
                     removed.append(tmp.relative_to(self.root).as_posix())
         return removed
 
-    def _temp_files(self) -> Iterator[Path]:
+    def temp_files(self) -> Iterator[Path]:
         """Temp files devlore may have left: they sit beside their targets, which live at most
         four folders deep (``memory/episodic/<folder>/``); names are checked without a stat."""
         folders = [self.root]
