@@ -40,6 +40,7 @@ def test_scale_quick_writes_indexing_cold_start_recall_and_memory_figures(tmp_pa
 
     assert {"spawn_to_recall_s", "spawn_to_initialize_s", "index_bytes", "hits"} <= set(data["first_indexing"])
     assert data["first_indexing"]["hits"] > 0
+    assert data["first_indexing"]["memory"]["peak_mb"] > 0
 
     cold = data["cold_start"]
     for key in ("devlore", "bare", "devlore_initialize", "bare_initialize"):
@@ -57,6 +58,7 @@ def test_scale_quick_writes_indexing_cold_start_recall_and_memory_figures(tmp_pa
         assert memory[key]["peak_mb"] >= memory[key]["rss_mb"] > 0, key
 
     assert set(data["goals"]) == {"cold_start_ratio", "recall_p95_ms", "peak_rss_mb"}
+    assert {"loadavg_before", "loadavg_after"} <= set(data["environment"])
     for goal in data["goals"].values():
         assert {"measured", "goal", "unit", "met"} <= set(goal)
         assert goal["measured"] > 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -165,10 +166,10 @@ def test_a_failed_write_puts_back_the_files_already_written(
     before = snapshot(root)
     real_write = Store.write
 
-    def failing_write(self: Store, rel: str, text: str) -> None:
+    def failing_write(self: Store, rel: str, text: str, **checks: Any) -> None:
         if rel.startswith("memory/episodic/"):
             raise OSError("disk full")
-        real_write(self, rel, text)
+        real_write(self, rel, text, **checks)
 
     monkeypatch.setattr(Store, "write", failing_write)
     with pytest.raises(OSError, match="disk full"):
