@@ -173,15 +173,21 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     from devlore.errors import DevloreError
     from devlore.service.patterns import list_patterns
 
+    brain = _brain(args.root)
+    rows = []
+    cursor: str | None = None
     try:
-        brain = _brain(args.root)
-        result = list_patterns(brain, level=args.level, domain=args.domain)
+        while True:  # people get every pattern: follow the pages
+            result = list_patterns(brain, level=args.level, domain=args.domain, cursor=cursor, limit=100)
+            rows += result.patterns
+            if (cursor := result.next_cursor) is None:
+                break
     except DevloreError as exc:
         print(f"devlore: {exc}", file=sys.stderr)
         return 2
     for path, problem in sorted(brain.problems.items()):
         print(f"devlore: skipped {path}:{problem.line}: {problem.reason}", file=sys.stderr)
-    for p in result.patterns:
+    for p in rows:
         drift = "" if p.confidence == p.evidence_level else f" (written {p.confidence})"
         stale = " [stale]" if p.stale else ""
         print(f"{p.evidence_level:<6} {p.examples:>2} ex  {p.domain:<8} {p.name}{drift}{stale}")

@@ -81,6 +81,7 @@ class Live:
         self.brain.store.clean_temp_files()
         known = scan(self.brain.store)
         self._files = set(known)
+        self.index.validate(known)  # the same scan brings the search index up to date
         return known
 
     def affected(self, paths: set[str]) -> tuple[set[str], bool]:

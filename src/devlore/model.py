@@ -62,7 +62,9 @@ class PatternSummary(BaseModel):
 
 class PatternList(BaseModel):
     patterns: list[PatternSummary]
-    total: int = Field(description="Patterns matching the filters (all of them are listed).")
+    total: int = Field(description="Patterns matching the filters, on all pages.")
+    remaining: int = Field(default=0, description="Patterns after this page.")
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
 
 
 class PatternDetail(BaseModel):
@@ -78,6 +80,9 @@ class PatternDetail(BaseModel):
     format: Literal["A", "B"] = Field(description="A: bold header fields; B: ### subsections.")
     sources: list[str] = Field(description="Source experience paths.")
     markdown: str = Field(description="The entry exactly as written in the file.")
+    truncated: bool = Field(
+        default=False, description="markdown or examples were shortened; read the pattern's resource for all."
+    )
 
 
 class ConfidenceChange(BaseModel):
@@ -136,7 +141,8 @@ class Stats(BaseModel):
     worklogs: int
     open_blockers: int
     time_saved_minutes: int = Field(description="Estimated minutes saved by all patterns so far.")
-    problems: list[Problem] = Field(description="Files that could not be parsed; they are left untouched.")
+    problems: list[Problem] = Field(description="Files that could not be parsed (the first 50); left untouched.")
+    problems_total: int = 0
 
 
 WorkStatus = Literal["in_progress", "blocked", "needs_review", "completed"]
@@ -183,4 +189,6 @@ class WorkLogAnswer(BaseModel):
     title: str | None = None
     entries: list[EntryView] = Field(default_factory=list, description="The last N entries, oldest first.")
     insights: Insights | None = None
-    worklogs: list[BoardRow] = Field(default_factory=list, description="Without a name: every workstream.")
+    worklogs: list[BoardRow] = Field(default_factory=list, description="Without a name: the workstreams (paged).")
+    remaining: int = 0
+    next_cursor: str | None = None

@@ -162,12 +162,13 @@ def build_server(
         info.description = " ".join((info.description or "").split())
         _compact(info.parameters)
         if info.output_schema is not None:
-            _compact(info.output_schema, keep_descriptions=False)
+            _compact(info.output_schema, output=True)
     return server
 
 
-def _flatten_optional(schema: dict[str, Any]) -> None:
-    """``anyOf: [X, {type: null}]`` -> X with ``type: [t, "null"]``: the same schema, shorter."""
+def _flatten_optional(schema: dict[str, Any], output: bool) -> None:
+    """``anyOf: [X, {type: null}]`` -> X. An output keeps ``null`` in its type; an optional
+    argument just lists X (leaving it out is how a client says "none")."""
     options = schema.get("anyOf")
     if not (isinstance(options, list) and len(options) == 2 and {"type": "null"} in options):
         return
@@ -176,31 +177,33 @@ def _flatten_optional(schema: dict[str, Any]) -> None:
         return
     del schema["anyOf"]
     schema.update(other)
-    schema["type"] = [other["type"], "null"]
-    if "enum" in schema:
-        schema["enum"] = [*schema["enum"], None]
+    if output:
+        schema["type"] = [other["type"], "null"]
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
     if "default" in schema and schema["default"] is None:
         del schema["default"]
 
 
-def _compact(schema: Any, keep_descriptions: bool = True) -> None:
-    """Drop pydantic's generated ``title`` keys (they repeat the property names) and, in output
-    schemas, the descriptions the tool's own description already gives: together a third of the
-    ``tools/list`` answer, which SPEC keeps under 20,000 characters."""
+def _compact(schema: Any, output: bool = False) -> None:
+    """Drop pydantic's generated ``title`` keys (they repeat the property names), nullable
+    wrappers, and in output schemas the descriptions and defaults the tool's own description
+    makes redundant: together a third of the ``tools/list`` answer, which SPEC keeps under
+    20,000 characters."""
     if isinstance(schema, dict):
-        for key in ("title", *(() if keep_descriptions else ("description",))):
-            if isinstance(schema.get(key), str):
+        for key in ("title", *(("description", "default") if output else ())):
+            if key in schema and (key != "title" or isinstance(schema[key], str)):
                 del schema[key]
-        _flatten_optional(schema)
+        _flatten_optional(schema, output)
         for key, value in schema.items():
             if key in ("properties", "$defs") and isinstance(value, dict):
                 for sub in value.values():
-                    _compact(sub, keep_descriptions)
+                    _compact(sub, output)
             else:
-                _compact(value, keep_descriptions)
+                _compact(value, output)
     elif isinstance(schema, list):
         for item in schema:
-            _compact(item, keep_descriptions)
+            _compact(item, output)
 
 
 def _read_tools(server: MCPServer[Any], brain: Brain, index: Index) -> None:
@@ -211,12 +214,10 @@ def _read_tools(server: MCPServer[Any], brain: Brain, index: Index) -> None:
             list[Literal["pattern", "episode", "workflow", "worklog"]] | None,
             Field(description="Restrict to these kinds."),
         ] = None,
-        limit: Annotated[int, Field(description="Hits to return (1-50).")] = 8,
+        limit: Annotated[int, Field(description="Hits to return (1-25).")] = 8,
     ) -> Annotated[CallToolResult, RecallResult]:
-        """Search the whole memory (patterns, experiences, workflows, work logs); best first.
-
-        Call before starting a task. Returns compact hits with a snippet; read one in full with
-        get_pattern or the resource at its path."""
+        """Search all memory (patterns, experiences, workflows, work logs), best first. Call before
+        a task; read a hit in full with get_pattern or its resource."""
         r = _run(recall.recall, brain, index=index, query=query, kinds=kinds, limit=limit)
         lines = [f"{h.kind}: {h.title} ({h.path})" for h in r.hits] or ["No matches."]
         return _reply(r, "\n".join(lines))
@@ -231,12 +232,24 @@ def _read_tools(server: MCPServer[Any], brain: Brain, index: Index) -> None:
         mismatched: Annotated[
             bool, Field(description="Only patterns whose written level differs from evidence.")
         ] = False,
+        cursor: Annotated[str | None, Field(description="next_cursor of the previous page.")] = None,
+        limit: Annotated[int, Field(description="Patterns per page (1-100).")] = 50,
     ) -> Annotated[CallToolResult, PatternList]:
-        """Compact index of patterns: name, written level, evidence level, example count, staleness."""
+        """Compact index of patterns: name, written level, evidence level, example count, staleness.
+        Paged: when next_cursor is set, call again with it for the rest."""
         r = _run(
-            patterns.list_patterns, brain, domain=domain, level=level, stale_days=stale_days, mismatched=mismatched
+            patterns.list_patterns,
+            brain,
+            domain=domain,
+            level=level,
+            stale_days=stale_days,
+            mismatched=mismatched,
+            cursor=cursor,
+            limit=limit,
         )
-        return _reply(r, f"{r.total} patterns: " + "; ".join(f"{p.name} ({p.evidence_level})" for p in r.patterns))
+        more = f" ({r.remaining} more: cursor {r.next_cursor})" if r.next_cursor else ""
+        names = "; ".join(f"{p.name} ({p.evidence_level})" for p in r.patterns)
+        return _reply(r, f"{r.total} patterns{more}: {names}")
 
     @server.tool(name="get_pattern", annotations=READ)
     def get_pattern(pattern: PatternArg, domain: DomainArg = None) -> Annotated[CallToolResult, PatternDetail]:
@@ -335,8 +348,8 @@ def _write_tools(server: MCPServer[Any], brain: Brain) -> None:
         next_time: str | None = None,
         date: DateArg = None,
     ) -> Annotated[CallToolResult, ExperienceResult]:
-        """The /learn step after a task: write the episodic note and reinforce or create every
-        pattern it names, all or nothing. Returns the note's path and each level change."""
+        """The /learn step after a task: writes the episodic note and reinforces or creates every
+        pattern named, all or nothing. Returns the note's path and the level changes."""
         news = [experiences.NewPatternInput(**p.model_dump()) for p in new_patterns or []]
         r = _run(
             experiences.record_experience,
@@ -418,12 +431,15 @@ def _worklog_tools(server: MCPServer[Any], brain: Brain) -> None:
     def get_worklog(
         name: Annotated[str | None, Field(description="Omit for the board of every workstream.")] = None,
         entries: Annotated[int, Field(description="How many latest entries (1-20).")] = 3,
+        cursor: Annotated[str | None, Field(description="Board page: next_cursor of the previous one.")] = None,
     ) -> Annotated[CallToolResult, WorkLogAnswer]:
-        """One work log (last entries, progress per version, blockers, hypotheses, carried items,
-        decisions) or, without a name, the board: version, status, progress, top HIGH item, blockers."""
-        r = _run(worklog_views.get_worklog, brain, name=name, entries=entries)
+        """One work log (last entries plus insights: progress, blockers, hypotheses, carried items,
+        decisions) or, without a name, the board of every workstream."""
+        r = _run(worklog_views.get_worklog, brain, name=name, entries=entries, cursor=cursor)
         if r.name is None:
             rows = [f"{w.name} {w.version} {w.status}: {w.top_item or '-'}" for w in r.worklogs]
+            if r.next_cursor:
+                rows.append(f"({r.remaining} more: call again with cursor {r.next_cursor})")
             return _reply(r, "\n".join(rows) or "No work logs yet; start one with open_worklog.")
         return _reply(r, f"{r.name} {r.version} ({r.status}), {len(r.entries)} entries shown")
 
@@ -503,7 +519,7 @@ def _worklog_tools(server: MCPServer[Any], brain: Brain) -> None:
         resolution: Annotated[str, Field(description="How it was resolved.")],
         blocker: Annotated[str | None, Field(description="Part of its text; needed when several are open.")] = None,
     ) -> Annotated[CallToolResult, WorkLogState]:
-        """Resolve a blocker: writes Blocker Resolution with its age, untags [BLOCKED] items, and
-        returns the status to in_progress when none is left open."""
+        """Resolve a blocker: writes the resolution and its age, untags [BLOCKED] items; status
+        returns to in_progress when none is open."""
         r = _run(worklogs.resolve_blocker, brain, name=name, resolution=resolution, blocker=blocker)
         return _reply(r, _state_text(r))

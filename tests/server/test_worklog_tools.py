@@ -232,7 +232,7 @@ async def test_the_brief_stays_short_however_long_the_history(session: Any, cloc
     assert "Warning: 'Ship the importer' has been carried for 60 versions" in long
     assert [e["version"] for e in detail["entries"]] == ["v59", "v60"]
     assert detail["insights"]["carried"][0] == "Ship the importer (60 versions)"
-    assert len(detail["insights"]["carried"]) == 20
+    assert len(detail["insights"]["carried"]) == 10
 
 
 @pytest.mark.parametrize("bad", ["../escape", "a/b", "/etc/passwd", "..", "~root", ""])

@@ -46,10 +46,10 @@ class Document:
 
 @dataclass(frozen=True)
 class Candidate:
+    id: int
     kind: str
     title: str
     path: str
-    body: str
     tier: float
     day: str | None
     bm25: float  # higher is better (FTS5's sign flipped)
@@ -74,6 +74,7 @@ class Index:
         self._lock = threading.Lock()
         self._dirty: set[str] = set()
         self._validated = False
+        self._validating = threading.RLock()  # one validation at a time; later callers reuse it
         self._db = self._open(in_memory)
         brain.store.on_write.append(self.touch)  # the server's own writes are searchable at once
 
@@ -116,17 +117,30 @@ class Index:
             with self._lock:
                 dirty, self._dirty = self._dirty, set()
             dirty = {rel for rel in dirty if kind_of(rel)}
+            if not dirty:
+                return
             current = {rel: stat for rel in dirty if (stat := self.brain.store.stat(rel)) is not None}
             self._apply(current, dirty)
             return
-        self.validate()
+        with self._validating:
+            if not (self.watching and self._validated):
+                self.validate()
 
-    def validate(self) -> None:
-        """Compare every memory file's (mtime, size) with the index and re-index the differences."""
+    def validate(self, scanned: dict[str, Stat] | None = None) -> None:
+        """Compare every memory file's (mtime, size) with the index and re-index the differences.
+
+        ``scanned`` is a scan of the brain the caller already made (the watcher's, at start)."""
+        with self._validating:
+            self._validate(scanned)
+
+    def _validate(self, scanned: dict[str, Stat] | None) -> None:
         store = self.brain.store
         current: dict[str, Stat] = {}
-        for folder in _FOLDERS:
-            current.update({rel: st for rel, st in store.scan(folder).items() if kind_of(rel)})
+        if scanned is None:
+            scanned = {}
+            for folder in _FOLDERS:
+                scanned.update(store.scan(folder))
+        current = {rel: st for rel, st in scanned.items() if kind_of(rel)}
         with self._lock:
             self._dirty.clear()
         self._apply(current, None)
@@ -168,16 +182,26 @@ class Index:
                 db.execute("ROLLBACK")
                 raise
 
-    def search(self, terms: list[str], kinds: Iterable[str], limit: int) -> list[Candidate]:
-        """The ``limit`` best BM25 matches of any of ``terms`` (titles weigh three times the body)."""
-        query = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    def search(self, terms: list[str], kinds: Iterable[str], limit: int, enough: int) -> list[Candidate]:
+        """The ``limit`` best BM25 matches (titles weigh three times the body), without bodies.
+
+        Documents holding every term are looked for first; only when fewer than ``enough``
+        do, documents holding any term are ranked too (common words match most of a brain)."""
+        quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
         wanted = list(kinds)
         marks = ",".join("?" for _ in wanted)
         sql = (
-            "SELECT d.kind, d.title, d.path, fts.body, d.tier, d.day, bm25(fts, 3.0, 1.0) AS rank "
+            "SELECT d.id, d.kind, d.title, d.path, d.tier, d.day, bm25(fts, 3.0, 1.0) AS rank "
             f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND d.kind IN ({marks}) "
             "ORDER BY rank LIMIT ?"
         )
         with self._lock:
-            rows = self._db.execute(sql, (query, *wanted, limit)).fetchall()
-        return [Candidate(k, t, p, b, tier, day, -rank) for k, t, p, b, tier, day, rank in rows]
+            rows = self._db.execute(sql, (" AND ".join(quoted), *wanted, limit)).fetchall()
+            if len(rows) < enough and len(quoted) > 1:
+                rows = self._db.execute(sql, (" OR ".join(quoted), *wanted, limit)).fetchall()
+        return [Candidate(i, k, t, p, tier, day, -rank) for i, k, t, p, tier, day, rank in rows]
+
+    def bodies(self, ids: list[int]) -> dict[int, str]:
+        marks = ",".join("?" for _ in ids)
+        with self._lock:
+            return dict(self._db.execute(f"SELECT rowid, body FROM fts WHERE rowid IN ({marks})", ids).fetchall())

@@ -22,6 +22,7 @@ from devlore.model import (
 )
 from devlore.service import health, validate
 from devlore.service.brain import Brain, PatternRef, parse_patterns
+from devlore.service.paging import page
 
 __all__ = [
     "add_example",
@@ -33,6 +34,8 @@ __all__ = [
     "upgrade_confidence",
 ]
 
+MAX_MARKDOWN = 5_000  # get_pattern answers stay bounded; the resource has the whole entry
+MAX_EXAMPLES = 30  # the most recent ones
 _NUMBER = re.compile(r"^\s*\d+[.)]\s+")
 _TIME_LABELS = {"pm": "Time saved", "content": "Avg engagement"}
 
@@ -70,6 +73,8 @@ def list_patterns(
     level: str | None = None,
     stale_days: int | None = None,
     mismatched: bool = False,
+    cursor: str | None = None,
+    limit: int = 50,
 ) -> PatternList:
     wanted = validate.level(level)
     if stale_days is not None and stale_days < 0:
@@ -84,13 +89,17 @@ def list_patterns(
         if mismatched and s.confidence == s.evidence_level:
             continue
         out.append(s)
-    return PatternList(patterns=out, total=len(out))
+    chunk, next_cursor, remaining = page(out, cursor, limit)
+    return PatternList(patterns=chunk, total=len(out), remaining=remaining, next_cursor=next_cursor)
 
 
 def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> PatternDetail:
     ref = brain.find(pattern, domain)
     e = ref.entry
     s = summary(ref, today=brain.today())
+    markdown = "".join(ref.file.doc.lines[e.start : e.content_end])
+    examples = [x.text for x in e.examples]
+    truncated = len(markdown) > MAX_MARKDOWN or len(examples) > MAX_EXAMPLES
     return PatternDetail(
         name=e.name,
         slug=e.slug,
@@ -98,12 +107,13 @@ def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> Patter
         path=ref.path,
         confidence=e.stated,
         evidence_level=e.evidence,
-        examples=[x.text for x in e.examples],
+        examples=[x[:200] for x in examples[-MAX_EXAMPLES:]],
         last_reinforced=e.last_reinforced,
         stale=s.stale,
         format=e.format,
-        sources=list(e.sources),
-        markdown="".join(ref.file.doc.lines[e.start : e.content_end]),
+        sources=list(e.sources)[-MAX_EXAMPLES:],
+        markdown=markdown[:MAX_MARKDOWN],
+        truncated=truncated,
     )
 
 

@@ -28,6 +28,7 @@ _LEVEL_TIER = {"HIGH": 0.3, "MEDIUM": 0.1, "LOW": 0.05}
 _RECENT_TIER = 0.15
 _EXACT_TIER = 1.0
 _CANDIDATES = 200
+MAX_HITS = 25  # with titles capped, 25 hits stay far under SPEC's 20,000-character answer
 
 
 def tokens(text: str) -> list[str]:
@@ -85,19 +86,27 @@ def recall(brain: Brain, index: Index, query: str, kinds: list[str] | None = Non
         raise InvalidArgument("recall needs a query with at least one word, e.g. 'flaky tests' or 'cache keys'.")
     if kinds and (bad := [k for k in kinds if k not in KINDS]):
         raise InvalidArgument(f"Unknown kinds {bad}: use any of {', '.join(KINDS)}.")
-    if not 1 <= limit <= 50:
-        raise InvalidArgument("limit must be between 1 and 50.")
+    if not 1 <= limit <= MAX_HITS:
+        raise InvalidArgument(f"limit must be between 1 and {MAX_HITS}.")
     index.refresh()
     recent = (brain.today() - timedelta(days=30)).isoformat()
     exact = query.strip().lower()
     scored: list[tuple[float, Candidate]] = []
-    for c in index.search(q, kinds or KINDS, _CANDIDATES):
+    for c in index.search(q, kinds or KINDS, _CANDIDATES, enough=limit):
         tier = c.tier + (_RECENT_TIER if c.kind == "episode" and (c.day or "") >= recent else 0.0)
         tier += _EXACT_TIER if c.title.strip().lower() == exact else 0.0
         scored.append((c.bm25 * (1 + tier), c))
     scored.sort(key=lambda p: (-p[0], p[1].path))
+    top = scored[:limit]
+    bodies = index.bodies([c.id for _, c in top])
     hits = [
-        Hit(kind=c.kind, title=c.title, path=c.path, snippet=_snippet(c.body, set(q)), score=round(score, 3))  # type: ignore[arg-type]
-        for score, c in scored[:limit]
+        Hit(
+            kind=c.kind,  # type: ignore[arg-type]  # the index only stores the four kinds
+            title=c.title[:120],
+            path=c.path,
+            snippet=_snippet(bodies.get(c.id, ""), set(q)),
+            score=round(score, 3),
+        )
+        for score, c in top
     ]
     return RecallResult(hits=hits)

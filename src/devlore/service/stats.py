@@ -34,18 +34,27 @@ def memory_stats(brain: Brain, stale_days: int = 90) -> Stats:
         if is_stale(e.last_reinforced, brain.today(), stale_days):
             stale.append(e.name)
     n = health.counts(brain)
+    problems = check(brain)
     return Stats(
         patterns=total,
         by_level=by_level,
-        mismatched=mismatched,
-        stale=stale,
+        mismatched=_capped(mismatched),
+        stale=_capped(stale),
         experiences=n["experiences"],
         workflows=n["workflows"],
         worklogs=n["worklogs"],
         open_blockers=sum(len(row.open_blockers) for row in board(brain)),
         time_saved_minutes=saved,
-        problems=check(brain),
+        problems=problems[:LIST_CAP],
+        problems_total=len(problems),
     )
+
+
+LIST_CAP = 50  # memory_stats stays bounded on a 50,000-file brain
+
+
+def _capped(names: list[str]) -> list[str]:
+    return names if len(names) <= LIST_CAP else [*names[:LIST_CAP], f"… and {len(names) - LIST_CAP} more"]
 
 
 def _check_one(rel: str, text: str) -> Problem | None:

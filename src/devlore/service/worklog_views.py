@@ -8,11 +8,15 @@ from devlore.errors import DevloreError, InvalidArgument
 from devlore.layout import WORKLOGS
 from devlore.model import BoardRow, EntryView, Insights, WorkLogAnswer
 from devlore.service.brain import Brain
+from devlore.service.paging import page
 from devlore.service.worklogs import age, existing, find_log, load, open_hypotheses
 
 __all__ = ["board", "brief", "get_worklog"]
 
 BRIEF_LIMIT = 2000
+FIELD_CAP = 1_200  # one field of one entry, in get_worklog
+ENTRIES_BUDGET = 8_000  # characters of entries one get_worklog answer carries
+BOARD_PAGE = 30
 _LABELS = {label.lower(): key for key, label in FIELDS.items()}
 
 
@@ -103,7 +107,8 @@ def _cut_lines(parts: list[str], limit: int) -> str:
 def _entry_view(log: WorkLog, e: WLEntry) -> EntryView:
     fields: dict[str, str] = {}
     for key, block in e.fields.items():
-        fields[key] = "\n".join([block.inline.strip(), *log.lines[block.line + 1 : block.end]]).strip()
+        text = "\n".join([block.inline.strip(), *log.lines[block.line + 1 : block.end]]).strip()
+        fields[key] = text if len(text) <= FIELD_CAP else text[: FIELD_CAP - 1] + "…"
     return EntryView(version=f"v{e.version}", when=e.when, title=e.title, fields=fields)
 
 
@@ -136,19 +141,33 @@ def insights(log: WorkLog) -> Insights:
                 counted.append((-n, rank.get(t.priority or "", 3), f"{_cut(t.text, 120)} ({n} versions)"))
     carried_items = [text for _, _, text in sorted(counted)[:20]]
     return Insights(
-        progress=progress[-20:],
-        blockers=list(blockers.values())[-20:],
-        hypotheses=by_status,
-        carried=carried_items,
-        decisions=decisions[-30:],
+        progress=progress[-15:],
+        blockers=list(blockers.values())[-10:],
+        hypotheses={status: lines[-10:] for status, lines in by_status.items()},
+        carried=carried_items[:10],
+        decisions=decisions[-15:],
     )
 
 
-def get_worklog(brain: Brain, name: str | None = None, entries: int = 3) -> WorkLogAnswer:
+def _latest_entries(log: WorkLog, wanted: int) -> list[EntryView]:
+    """Up to ``wanted`` latest entries, newest kept first, within the answer's budget."""
+    views: list[EntryView] = []
+    size = 0
+    for e in reversed(log.entries[-wanted:]):
+        view = _entry_view(log, e)
+        size += len(view.model_dump_json())
+        if views and size > ENTRIES_BUDGET:
+            break
+        views.append(view)
+    return views[::-1]
+
+
+def get_worklog(brain: Brain, name: str | None = None, entries: int = 3, cursor: str | None = None) -> WorkLogAnswer:
     if not 1 <= entries <= 20:
         raise InvalidArgument("entries must be between 1 and 20.")
     if name is None or not name.strip():
-        return WorkLogAnswer(worklogs=board(brain))
+        rows, next_cursor, remaining = page(board(brain), cursor, BOARD_PAGE)
+        return WorkLogAnswer(worklogs=rows, next_cursor=next_cursor, remaining=remaining)
     base, rel = existing(brain, name)
     log = load(rel, brain.store.read(rel) or "")
     return WorkLogAnswer(
@@ -157,7 +176,7 @@ def get_worklog(brain: Brain, name: str | None = None, entries: int = 3) -> Work
         version=f"v{log.version}",
         status=log.status,
         title=log.title,
-        entries=[_entry_view(log, e) for e in log.entries[-entries:]],
+        entries=_latest_entries(log, entries),
         insights=insights(log),
     )
 
