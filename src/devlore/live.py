@@ -135,8 +135,8 @@ class Live:
                     subs.discard(session)
 
     async def run(self, stop: anyio.Event) -> None:
+        self.index.watching = True  # from here the watcher reports what changes
         known = await anyio.to_thread.run_sync(self.prime)
-        self.index.watching = True
         try:
             await watch(self.brain.store, self.changed, stop, self.rescan_every, known)
         finally:

@@ -76,6 +76,8 @@ class Index:
         self._validated = False
         self._validating = threading.RLock()  # one validation at a time; later callers reuse it
         self._db = self._open(in_memory)
+        # An index left by an earlier run answers at once while the start-up validation runs.
+        self._warm = self._db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None
         brain.store.on_write.append(self.touch)  # the server's own writes are searchable at once
 
     def _open(self, in_memory: bool) -> sqlite3.Connection:
@@ -113,7 +115,7 @@ class Index:
             self._dirty.add(rel)
 
     def refresh(self) -> None:
-        if self.watching and self._validated:
+        if self.watching and (self._validated or self._warm):
             with self._lock:
                 dirty, self._dirty = self._dirty, set()
             dirty = {rel for rel in dirty if kind_of(rel)}
