@@ -110,11 +110,12 @@ def serve_http(args: argparse.Namespace, root: Path) -> int:
 
     from devlore.server import build_server
 
-    url = f"http://{args.host}:{args.port}"
+    host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host  # IPv6
+    url = f"http://{host}:{args.port}"
     server = build_server(_brain(root), tools=args.tools, token=token, public_url=url)
     security = None
     if args.allowed_host:
-        hosts = [*args.allowed_host, "127.0.0.1", "localhost"]
+        hosts = [*args.allowed_host, "127.0.0.1", "localhost", "[::1]"]
         security = TransportSecuritySettings(
             allowed_hosts=[h for host in hosts for h in (host, f"{host}:{args.port}")],
             allowed_origins=[
