@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from devlore.codec.patterns import Entry, PatternFile, slugify
@@ -22,8 +23,12 @@ from devlore.store import Stat, Store
 __all__ = ["Brain", "PatternRef", "parse_patterns"]
 
 
+@lru_cache(maxsize=8)
 def parse_patterns(rel: str, text: str) -> PatternFile:
-    """Parse a pattern file, refusing one whose structure cannot be trusted for edits."""
+    """Parse a pattern file, refusing one whose structure cannot be trusted for edits.
+
+    Memoised on the exact text: a write re-reads its file under the lock, and the text it
+    finds is usually the one a read just parsed. Parses are never mutated, so sharing is safe."""
     pf = PatternFile.parse(text)
     if pf.outline.unclosed_fence is not None:
         raise InvalidDocument(rel, pf.outline.unclosed_fence + 1, "code fence opened here is never closed")
