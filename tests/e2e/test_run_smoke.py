@@ -1,0 +1,55 @@
+"""bench/run.py runs end to end on a small brain and writes JSON, BENCHMARKS.md and plots; no timing is judged."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+SUMMARY = {"n", "median_ms", "p95_ms", "min_ms", "max_ms", "samples_ms"}
+READ_TOOLS = {"recall", "list_patterns", "get_pattern", "memory_stats", "get_worklog", "get_worklog_board"}
+
+
+def test_run_quick_writes_every_figure_the_table_and_the_plots(tmp_path: Path) -> None:
+    out, brains = tmp_path / "out", tmp_path / "brains"
+    command = [sys.executable, str(BENCH / "run.py"), "--quick", "--sizes", "100", "--rounds", "2", "--seed", "1"]
+    proc = subprocess.run(
+        [*command, "--out", str(out), "--brains", str(brains)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=110,
+        check=False,
+    )
+
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert {"brains", "add_example", "notification", "goals", "environment", "sizes", "rounds"} <= set(data)
+    assert data["sizes"] == [100]
+
+    (brain,) = data["brains"]
+    assert brain["files"] == 100
+    assert {"first_indexing", "cold_start", "tools", "ratio_to_bare_median", "answer_chars", "memory"} <= set(brain)
+    assert set(brain["tools"]) == READ_TOOLS | {"bare_call"}
+    for name, stats in brain["tools"].items():
+        assert set(stats) == SUMMARY, name
+        assert stats["n"] == 2, name
+    assert set(brain["answer_chars"]) == READ_TOOLS
+    assert brain["cold_start"]["ratio_median"] > 0
+    assert brain["memory"]["devlore"]["peak_mb"] > 0
+
+    assert len(data["add_example"]) >= 1
+    for add in data["add_example"]:
+        assert {"patterns", "file_bytes", "add_example", "raw_file_operation", "ratio_median"} <= set(add)
+    assert data["notification"]["edits"] == 2
+    assert {"measured", "goal", "unit", "met", "label"} <= set(data["goals"][0])
+
+    table = (out / "BENCHMARKS.md").read_text(encoding="utf-8")
+    assert "MEETS" in table or "MISSES" in table
+    assert list(out.glob("*.png"))
