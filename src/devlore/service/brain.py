@@ -145,8 +145,8 @@ class Brain:
                 )
         raise NotFound(self.not_found(query, refs, domain))
 
-    @staticmethod
-    def _not_found(query: str, refs: list[PatternRef], domain: str | None) -> str:
+    def not_found(self, query: str, refs: list[PatternRef], domain: str | None) -> str:
+        """The closest names, and any pattern file that could not be read (it may hold it)."""
         names = [r.entry.name for r in refs]
         close = difflib.get_close_matches(query, names, n=3, cutoff=0.4)
         if not close:
@@ -154,10 +154,7 @@ class Brain:
             close = [lowered[n] for n in difflib.get_close_matches(query.lower(), list(lowered), n=3, cutoff=0.3)]
         where = f" in domain '{domain}'" if domain else ""
         hint = f"; closest: {', '.join(repr(n) for n in close)}" if close else ""
-        return f"No pattern named '{query}'{where}{hint}. Call list_patterns to see every name."
-
-    def not_found(self, query: str, refs: list[PatternRef], domain: str | None) -> str:
-        message = self._not_found(query, refs, domain)
+        message = f"No pattern named '{query}'{where}{hint}. Call list_patterns to see every name."
         for problem in list(self.problems.values())[:3]:
             message += f" Note: {problem.path} could not be read ({problem.reason}; line {problem.line})."
         return message

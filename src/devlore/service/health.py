@@ -74,7 +74,7 @@ def after_write(brain: Brain, events: list[GrowthEvent]) -> None:
         f"{len(rows['LOW'])} LOW), {_plural(n['experiences'], 'experience')}, {_plural(n['workflows'], 'workflow')}"
     )
     today = brain.today()
-    monday = (today - timedelta(days=today.weekday())).isoformat()
+    monday = week_of(today)
     try:
         with brain.transaction(HEALTH_CONFIDENCE, HEALTH_GROWTH) as files:
             files[HEALTH_CONFIDENCE] = confidence_text(files[HEALTH_CONFIDENCE], rows)
@@ -91,4 +91,5 @@ def after_write(brain: Brain, events: list[GrowthEvent]) -> None:
 
 
 def week_of(day: date) -> str:
+    """The Monday that starts ``day``'s growth-log week."""
     return (day - timedelta(days=day.weekday())).isoformat()
