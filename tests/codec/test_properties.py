@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from devlore.codec import pattern_edits
 from devlore.codec.patterns import PatternFile, slugify
-from devlore.codec.text import Doc, ending
+from devlore.codec.text import Doc, Splice, ending
 from devlore.model import LEVELS, evidence_level
 
 # -- (i) any text round-trips ------------------------------------------------------------------
@@ -344,3 +344,55 @@ def test_inserting_an_entry_adds_exactly_one_and_leaves_every_other_entry_byte_i
     else:
         growth = [h.line for h in pf.outline.h(2) if h.text == "Pattern Growth Tracking"]
         assert following == [h.text for h in pf.outline.h(2) if growth and h.line >= growth[0]]
+
+
+# -- (iv) re-parsing only the edited sections gives the full parse ---------------------------------
+
+
+def same_parse(a: PatternFile, b: PatternFile) -> None:
+    assert a.doc == b.doc
+    assert a.lines == b.lines
+    assert a.outline == b.outline
+    assert a.entries == b.entries
+    assert a.footer == b.footer
+
+
+@st.composite
+def splices(draw: st.DrawFn, n: int) -> list[Splice]:
+    """Up to three non-overlapping splices of random lines, structure-bearing ones included."""
+    cuts = sorted(draw(st.lists(st.integers(0, n), min_size=2, max_size=6)))
+    pairs = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)]
+    bodies = [c for c in CHUNKS if not any(ch in c for ch in "\r\n\ufeff")]  # a line's body
+    new_line = st.one_of(st.sampled_from(bodies), sentence)
+    return [Splice(a, b, tuple(draw(st.lists(new_line, max_size=4)))) for a, b in pairs]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(pattern_files(), st.data())
+def test_reparsing_only_the_edited_sections_equals_a_full_parse(gen: GenFile, data: st.DataObject) -> None:
+    pf = PatternFile.parse(gen.text)
+    edits = data.draw(splices(len(pf.lines)))
+
+    after = pf.edited(edits)
+
+    same_parse(after, PatternFile.parse(pf.doc.splice(edits).render()))
+    # An entry that moved still answers with its new lines once they are asked for.
+    for e in after.entries:
+        assert after.lines[e.start].startswith("#")
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(pattern_files(), st.data())
+def test_the_service_edits_reparse_like_a_full_parse(gen: GenFile, data: st.DataObject) -> None:
+    pf = PatternFile.parse(gen.text)
+    if pf.entries:
+        entry = pf.entries[data.draw(st.integers(0, len(pf.entries) - 1))]
+        edits = pattern_edits.add_example(pf, entry, NEW_EXAMPLE, "2026-11-20", NEW_SOURCE)
+    else:
+        new = pattern_edits.NewPattern(
+            name="Fresh Pattern", context="c", pattern="p", example="e (2026-11)", day="2026-11-20"
+        )
+        edits = pattern_edits.insert_entry(pf, new)
+    edits += pattern_edits.footer(pf, "2026-11-21")
+
+    same_parse(pf.edited(edits), PatternFile.parse(pf.doc.splice(edits).render()))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from devlore.codec import pattern_edits
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
 from devlore.service import patterns
@@ -183,3 +184,23 @@ def test_a_footer_right_after_the_last_entry_is_the_files_footer_not_part_of_tha
     assert last.content_end < rule
     assert pf.footer is not None
     assert pf.footer.total is not None and pf.lines[pf.footer.total] == "**Total Patterns:** 3"
+
+
+@pytest.mark.parametrize("rel", [*PATTERN_FILES, "seed"])
+def test_an_add_example_on_every_entry_reparses_like_a_full_parse(rel: str, seed_text: str) -> None:
+    """The parse a write hands to the next read (``PatternFile.edited``) is the full parse."""
+    text = seed_text if rel == "seed" else read_text(FIXTURES / rel)
+    pf = PatternFile.parse(text)
+    for entry in pf.entries:
+        splices = pattern_edits.add_example(pf, entry, "Acme - new case (2026-11-20) - fine", "2026-11-20", "x/y.md")
+        splices += pattern_edits.footer(pf, "2026-11-21")
+
+        after = pf.edited(splices)
+        full = PatternFile.parse(pf.doc.splice(splices).render())
+
+        assert (after.lines, after.outline, after.entries, after.footer) == (
+            full.lines,
+            full.outline,
+            full.entries,
+            full.footer,
+        )

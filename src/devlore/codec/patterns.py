@@ -7,12 +7,14 @@ is a list of ``Splice``s over its lines, so an operation touches only the lines 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from devlore.codec.frontmatter import span as frontmatter_span
-from devlore.codec.structure import Outline, outline
-from devlore.codec.text import Doc
+from devlore.codec.structure import Heading, Outline, outline
+from devlore.codec.text import Doc, Splice, bodies
 from devlore.model import LEVELS, Level, evidence_level
 
 __all__ = ["Entry", "ExampleLine", "Footer", "PatternFile", "slugify"]
@@ -61,22 +63,125 @@ class FieldLine:
     value: str
 
 
-@dataclass(frozen=True)
 class Entry:
-    """One pattern entry: the lines ``start`` (its H2) up to ``end`` (the next H2)."""
+    """One pattern entry: the lines ``start`` (its H2) up to ``end`` (the next H2).
 
+    Immutable. ``moved(d)`` is the same entry ``d`` lines further down, made in O(1): the line
+    numbers are shifted only when they are first asked for, so an edit near the top of a
+    1,000-entry file does not rebuild every entry below it.
+    """
+
+    __slots__ = ("_blocks", "_d", "_examples", "_fields", "_raw", "format", "name", "sources", "truncated_sources")
+    _raw: tuple[
+        int, int, int, int | None, int | None, dict[str, FieldLine], dict[str, tuple[int, int]], tuple[ExampleLine, ...]
+    ]
+    _d: int
     name: str
     format: Literal["A", "B"]
-    start: int
-    end: int
-    content_end: int  # one past the last line before the trailing separator and blanks
-    fields: dict[str, FieldLine]
-    blocks: dict[str, tuple[int, int]]  # label -> (label line, one past its last line)
-    examples: tuple[ExampleLine, ...]
-    example_anchor: int | None  # new examples go after this line
     sources: tuple[str, ...]
-    source_anchor: int | None  # new sources go after this line
-    truncated_sources: bool = False
+    truncated_sources: bool
+
+    def __init__(
+        self,
+        name: str,
+        format: Literal["A", "B"],
+        start: int,
+        end: int,
+        content_end: int,  # one past the last line before the trailing separator and blanks
+        fields: dict[str, FieldLine],
+        blocks: dict[str, tuple[int, int]],  # label -> (label line, one past its last line)
+        examples: tuple[ExampleLine, ...],
+        example_anchor: int | None,  # new examples go after this line
+        sources: tuple[str, ...],
+        source_anchor: int | None,  # new sources go after this line
+        truncated_sources: bool = False,
+    ) -> None:
+        self.name = name
+        self.format = format
+        self.sources = sources
+        self.truncated_sources = truncated_sources
+        self._raw = (start, end, content_end, example_anchor, source_anchor, fields, blocks, examples)
+        self._d = 0
+        self._fields: dict[str, FieldLine] | None = fields
+        self._blocks: dict[str, tuple[int, int]] | None = blocks
+        self._examples: tuple[ExampleLine, ...] | None = examples
+
+    def moved(self, d: int) -> Entry:
+        if d == 0:
+            return self
+        e = object.__new__(Entry)
+        e.name, e.format, e.sources, e.truncated_sources = self.name, self.format, self.sources, self.truncated_sources
+        e._raw, e._d = self._raw, self._d + d
+        e._fields = e._blocks = e._examples = None
+        return e
+
+    @property
+    def start(self) -> int:
+        return self._raw[0] + self._d
+
+    @property
+    def end(self) -> int:
+        return self._raw[1] + self._d
+
+    @property
+    def content_end(self) -> int:
+        return self._raw[2] + self._d
+
+    @property
+    def example_anchor(self) -> int | None:
+        a = self._raw[3]
+        return None if a is None else a + self._d
+
+    @property
+    def source_anchor(self) -> int | None:
+        a = self._raw[4]
+        return None if a is None else a + self._d
+
+    @property
+    def fields(self) -> dict[str, FieldLine]:
+        if self._fields is None:
+            d = self._d
+            self._fields = {k: FieldLine(f.line + d, f.label, f.value) for k, f in self._raw[5].items()}
+        return self._fields
+
+    @property
+    def blocks(self) -> dict[str, tuple[int, int]]:
+        if self._blocks is None:
+            d = self._d
+            self._blocks = {k: (a + d, b + d) for k, (a, b) in self._raw[6].items()}
+        return self._blocks
+
+    @property
+    def examples(self) -> tuple[ExampleLine, ...]:
+        if self._examples is None:
+            d = self._d
+            self._examples = tuple(ExampleLine(x.line + d, x.number, x.text, x.date) for x in self._raw[7])
+        return self._examples
+
+    def _key(self) -> tuple[object, ...]:
+        return (
+            self.name,
+            self.format,
+            self.start,
+            self.end,
+            self.content_end,
+            self.fields,
+            self.blocks,
+            self.examples,
+            self.example_anchor,
+            self.sources,
+            self.source_anchor,
+            self.truncated_sources,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entry) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.start))
+
+    def __repr__(self) -> str:
+        return f"Entry({self.name!r}, {self.format}, lines {self.start}-{self.end}, {len(self._raw[7])} examples)"
 
     @property
     def slug(self) -> str:
@@ -84,7 +189,8 @@ class Entry:
 
     @property
     def stated(self) -> str | None:
-        f = self.fields.get("confidence") or self.fields.get("level")
+        raw = self._raw[5]  # values do not move with the lines
+        f = raw.get("confidence") or raw.get("level")
         if f is None:
             return None
         word = f.value.split()[0].strip("*_").upper() if f.value.split() else ""
@@ -97,17 +203,23 @@ class Entry:
 
     @property
     def evidence(self) -> Level:
-        return evidence_level(len(self.examples))
+        return evidence_level(len(self._raw[7]))
+
+    @property
+    def example_count(self) -> int:
+        return len(self._raw[7])
 
     @property
     def last_reinforced(self) -> str | None:
-        f = self.fields.get("last reinforced") or self.fields.get("created")
+        raw = self._raw[5]
+        f = raw.get("last reinforced") or raw.get("created")
         return f.value.strip() or None if f else None
 
     def field_value(self, *labels: str) -> str | None:
+        raw = self._raw[5]
         for label in labels:
-            if label in self.fields:
-                return self.fields[label].value
+            if label in raw:
+                return raw[label].value
         return None
 
     def block_text(self, lines: list[str], label: str) -> str:
@@ -137,17 +249,88 @@ class PatternFile:
         doc = Doc.parse(text)
         lines = doc.bodies()
         span = frontmatter_span(lines)
-        pf = cls(
-            doc=doc, lines=lines, outline=outline([("" if span and i <= span[1] else x) for i, x in enumerate(lines)])
-        )
-        h2 = pf.outline.h(2)
-        for i, head in enumerate(h2):
-            end = h2[i + 1].line if i + 1 < len(h2) else len(lines)
-            entry = pf._entry(head.text, head.line, end)
-            if entry is not None:
-                pf.entries.append(entry)
+        scanned = [("" if i <= span[1] else x) for i, x in enumerate(lines)] if span else lines
+        pf = cls(doc=doc, lines=lines, outline=outline(scanned))
+        pf.entries = list(pf._entries(pf.outline.h(2)))
         pf.footer = pf._footer()
         return pf
+
+    def _entries(self, heads: Sequence[Heading], stop: int | None = None) -> Iterator[Entry]:
+        """The entries under ``heads`` (H2s in order); the last one runs to ``stop``."""
+        for i, head in enumerate(heads):
+            end = heads[i + 1].line if i + 1 < len(heads) else len(self.lines) if stop is None else stop
+            entry = self._entry(head.text, head.line, end)
+            if entry is not None:
+                yield entry
+
+    def edited(self, edits: Sequence[Splice]) -> PatternFile:
+        """This file after ``edits``, parsed again only where the edits are.
+
+        Equal to ``PatternFile.parse`` of the new text (property-tested), but only the H2
+        sections that hold an edit are scanned; everything between them moves by the lines the
+        edits before it added. An edit that could change structure further away (a fence left
+        open, a frontmatter, a file already unsound) takes the full parse.
+        """
+        if not edits:
+            return self
+        doc = self.doc.splice(edits)
+        if self.outline.unclosed_fence is not None or frontmatter_span(self.lines):
+            return PatternFile.parse(doc.render())
+        old = self.outline
+        lines: list[str] = []
+        heads: list[Heading] = []
+        code: set[int] = set()
+        kept: list[tuple[int, int, int]] = []  # old lines [start, stop) that moved by a shift
+        scanned: list[tuple[list[Heading], int]] = []  # a region's new H2s and its new end
+        at = delta = 0
+        for lo, hi, grown in self._regions(edits):
+            kept.append((at, lo, delta))
+            lines += self.lines[at:lo]
+            heads += (replace(h, line=h.line + delta) for h in old.headings if at <= h.line < lo)
+            code.update(c + delta for c in old.code if at <= c < lo)
+            base = lo + delta
+            region = bodies(doc.lines[base : hi + delta + grown])
+            part = outline(region)
+            if part.unclosed_fence is not None:
+                return PatternFile.parse(doc.render())
+            new = [replace(h, line=h.line + base) for h in part.headings]
+            scanned.append(([h for h in new if h.level == 2], base + len(region)))
+            lines += region
+            heads += new
+            code.update(c + base for c in part.code)
+            at, delta = hi, delta + grown
+        kept.append((at, len(self.lines), delta))
+        lines += self.lines[at:]
+        heads += (replace(h, line=h.line + delta) for h in old.headings if h.line >= at)
+        code.update(c + delta for c in old.code if c >= at)
+        if frontmatter_span(lines):  # the edit made the first line a frontmatter fence
+            return PatternFile.parse(doc.render())
+        pf = PatternFile(doc=doc, lines=lines, outline=Outline(headings=tuple(heads), code=frozenset(code)))
+        for i, (start, stop, shift) in enumerate(kept):
+            pf.entries += (e.moved(shift) for e in self.entries if start <= e.start < stop)
+            if i < len(scanned):
+                pf.entries += pf._entries(*scanned[i])
+        pf.footer = pf._footer()
+        return pf
+
+    def _regions(self, edits: Sequence[Splice]) -> list[tuple[int, int, int]]:
+        """The H2 sections ``[lo, hi)`` that hold the edits, merged where they overlap, each
+        with the lines its edits add. ``lo`` is an untouched H2 (or 0), so a scan from it
+        starts fresh; ``hi`` is the next untouched H2 (or the end)."""
+        bounds = [h.line for h in self.outline.headings if h.level == 2]
+        regions: list[list[int]] = []
+        for e in sorted(edits, key=lambda e: (e.start, e.end)):
+            k = bisect_right(bounds, e.start - 1)
+            lo = bounds[k - 1] if e.start > 0 and k else 0
+            j = bisect_left(bounds, e.end)
+            hi = bounds[j] if j < len(bounds) else len(self.lines)
+            grown = len(e.new) - (e.end - e.start)
+            if regions and lo < regions[-1][1]:
+                regions[-1][1] = max(regions[-1][1], hi)
+                regions[-1][2] += grown
+            else:
+                regions.append([lo, hi, grown])
+        return [(lo, hi, grown) for lo, hi, grown in regions]
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -290,14 +473,20 @@ class PatternFile:
             truncated,
         )
 
-    def _footer(self) -> Footer | None:
-        inside = bytearray(len(self.lines))  # 1 for lines that belong to an entry
+    def _outside(self) -> Iterator[int]:
+        """The lines that belong to no entry."""
+        at = 0
         for e in self.entries:
-            inside[e.start : e.end] = b"\x01" * (e.end - e.start)
+            yield from range(at, e.start)
+            at = e.end
+        yield from range(at, len(self.lines))
+
+    def _footer(self) -> Footer | None:
         last = total = None
         breakdown: tuple[int, int] | None = None
-        for i, line in enumerate(self.lines):
-            if inside[i] or not line.startswith("**") or not self._is_text(i):
+        for i in self._outside():
+            line = self.lines[i]
+            if not line.startswith("**") or not self._is_text(i):
                 continue
             if line.startswith("**Last Updated:**"):
                 last = i

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
-__all__ = ["BOM", "Doc", "Splice", "body", "ending"]
+__all__ = ["BOM", "Doc", "Splice", "bodies", "body", "ending"]
 
 BOM = "\ufeff"
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
@@ -24,6 +25,11 @@ def ending(line: str) -> str:
 def body(line: str) -> str:
     """The line without its ending."""
     return line[: len(line) - len(ending(line))]
+
+
+def bodies(lines: Sequence[str]) -> list[str]:
+    """Each line without its ending (one pass, no call per line: files run to 1.6 MB)."""
+    return [line[:-2] if line[-2:] == "\r\n" else line[:-1] if line[-1:] == "\n" else line for line in lines]
 
 
 @dataclass(frozen=True)
@@ -55,15 +61,16 @@ class Doc:
     def render(self) -> str:
         return (BOM if self.bom else "") + "".join(self.lines)
 
-    @property
+    @cached_property
     def newline(self) -> str:
         """The file's dominant line ending, used for every line devlore writes into it."""
-        crlf = sum(1 for line in self.lines if line.endswith("\r\n"))
-        lf = sum(1 for line in self.lines if line.endswith("\n")) - crlf
+        text = "".join(self.lines)
+        crlf = text.count("\r\n")
+        lf = text.count("\n") - crlf
         return "\r\n" if crlf > lf else "\n"
 
     def bodies(self) -> list[str]:
-        return [body(line) for line in self.lines]
+        return bodies(self.lines)
 
     def splice(self, edits: Sequence[Splice]) -> Doc:
         """Apply non-overlapping edits; untouched lines keep their bytes and endings.
@@ -86,4 +93,6 @@ class Doc:
                 lines[-1] += nl  # the old last line gains the ending the new last line gives up
                 new[-1] = body(new[-1])
             lines[edit.start : edit.end] = new
+        if lines and not lines[-1]:  # an empty last line without an ending is no line at all
+            lines.pop()
         return Doc(bom=self.bom, lines=tuple(lines))

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import difflib
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 
 from devlore.codec.patterns import Entry, PatternFile, slugify
@@ -20,19 +20,41 @@ from devlore.errors import Ambiguous, DevloreError, InvalidDocument, NotFound
 from devlore.layout import PATTERNS, domain_file, domain_of
 from devlore.store import Stat, Store
 
-__all__ = ["Brain", "PatternRef", "parse_patterns"]
+__all__ = ["Brain", "PatternRef", "parse_patterns", "remember_parse"]
+
+_MEMO: OrderedDict[tuple[str, str], PatternFile] = OrderedDict()
+_MEMO_SIZE = 8
+_memo_lock = threading.Lock()
 
 
-@lru_cache(maxsize=8)
 def parse_patterns(rel: str, text: str) -> PatternFile:
     """Parse a pattern file, refusing one whose structure cannot be trusted for edits.
 
     Memoised on the exact text: a write re-reads its file under the lock, and the text it
-    finds is usually the one a read just parsed. Parses are never mutated, so sharing is safe."""
+    finds is usually the one a read just parsed, or the one the last write produced (which
+    ``remember_parse`` put here). Parses are never mutated, so sharing is safe."""
+    key = (rel, text)
+    with _memo_lock:
+        pf = _MEMO.get(key)
+        if pf is not None:
+            _MEMO.move_to_end(key)
+            return pf
     pf = PatternFile.parse(text)
     if pf.outline.unclosed_fence is not None:
         raise InvalidDocument(rel, pf.outline.unclosed_fence + 1, "code fence opened here is never closed")
+    remember_parse(rel, text, pf)
     return pf
+
+
+def remember_parse(rel: str, text: str, pf: PatternFile) -> None:
+    """Record that ``text`` parses to ``pf`` (an edit's result: ``PatternFile.edited``)."""
+    if pf.outline.unclosed_fence is not None:
+        return
+    with _memo_lock:
+        _MEMO[(rel, text)] = pf
+        _MEMO.move_to_end((rel, text))
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
 
 
 def _on_day(today: Callable[[], date]) -> Callable[[], datetime]:

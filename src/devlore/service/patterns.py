@@ -21,7 +21,7 @@ from devlore.model import (
     is_stale,
 )
 from devlore.service import health, validate
-from devlore.service.brain import Brain, PatternRef, parse_patterns
+from devlore.service.brain import Brain, PatternRef, parse_patterns, remember_parse
 from devlore.service.paging import page
 
 __all__ = [
@@ -127,9 +127,15 @@ def _named(pf: PatternFile, name: str, rel: str) -> Entry:
     )
 
 
-def _with_footer(pf: PatternFile, splices: list[Splice], today: str, counted: list[Level]) -> str:
-    """Apply an edit and the footer it implies in one pass over the original lines."""
-    return pf.doc.splice([*splices, *edits.footer(pf, today, counted)]).render()
+def _with_footer(rel: str, pf: PatternFile, splices: list[Splice], today: str, counted: list[Level]) -> str:
+    """Apply an edit and the footer it implies in one pass over the original lines.
+
+    The new text's parse comes from re-reading only the edited sections, and is remembered,
+    so the reads after the write (health, search, the next call) do not parse the file again."""
+    after = pf.edited([*splices, *edits.footer(pf, today, counted)])
+    text = after.doc.render()
+    remember_parse(rel, text, after)
+    return text
 
 
 def _levels_with(pf: PatternFile, entry: Entry, level: Level) -> list[Level]:
@@ -165,7 +171,7 @@ def reinforce_text(
         now = (minutes(total.value) or 0) + minutes_saved
         splices.append(Splice(total.line, total.line + 1, (f"- **Total saved:** {now} min",)))
     count = len(entry.examples) + 1
-    new_text = _with_footer(pf, splices, today, _levels_with(pf, entry, evidence_level(count)))
+    new_text = _with_footer(rel, pf, splices, today, _levels_with(pf, entry, evidence_level(count)))
     return new_text, ConfidenceChange(
         name=name,
         path=rel,
@@ -217,7 +223,7 @@ def upgrade_confidence(
         rerated = edits.rerate(pf, entry, count)
         if pf.doc.splice(rerated).render() != text:  # the footer alone is no reason to write
             counted = _levels_with(pf, entry, target or evidence_level(count))
-            files[ref.path] = _with_footer(pf, rerated, brain.today().isoformat(), counted)
+            files[ref.path] = _with_footer(ref.path, pf, rerated, brain.today().isoformat(), counted)
     change = ConfidenceChange(
         name=entry.name,
         path=ref.path,
@@ -312,4 +318,4 @@ def insert_text(rel: str, text: str | None, new: edits.NewPattern, domain: str, 
                 f"A pattern named '{entry.name}' already exists in {rel}; "
                 "reinforce it with add_example instead of adding it again."
             )
-    return _with_footer(pf, edits.insert_entry(pf, new), today, [*edits.levels(pf), "LOW"])
+    return _with_footer(rel, pf, edits.insert_entry(pf, new), today, [*edits.levels(pf), "LOW"])
