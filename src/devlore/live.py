@@ -161,6 +161,9 @@ class Live:
                 self._running -= 1
                 stop.set()
                 tg.cancel_scope.cancel()
+                from devlore.service.health import flush
+
+                flush(self.brain)  # a deferred brain-health refresh is written before we go
 
 
 def _connection(ctx: Any) -> Any:

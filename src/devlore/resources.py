@@ -120,6 +120,9 @@ def register_resources(server: MCPServer[Any], brain: Brain) -> None:
     @server.resource("memory://health/{name}", mime_type=MD)
     def health(name: str) -> str:
         """brain-health/pattern-confidence or brain-health/growth-log."""
+        from devlore.service.health import flush
+
+        flush(brain)  # writes gathered for a deferred refresh land before the file is read
         return _guarded(brain, f"brain-health/{name}.md")
 
 

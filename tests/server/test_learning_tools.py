@@ -283,3 +283,45 @@ async def test_prompts_guide_the_learn_and_recall_steps(connect: ClientFactory) 
 def test_devlore_errors_are_the_only_ones_services_raise_on_bad_input(brain: Brain) -> None:
     with pytest.raises(DevloreError):
         experiences.record_experience(brain, title="", project="P", goal="g", what_happened="w", solution="s")
+
+
+# -- brain-health/ refreshed off the request path ---------------------------------------------------
+
+HEALTH_FILES = ("brain-health/growth-log.md", "brain-health/pattern-confidence.md")
+
+
+async def test_a_served_brain_gathers_writes_into_one_health_refresh_that_lands_before_reads_and_shutdown(
+    brain: Brain, root: Path, connect: ClientFactory
+) -> None:
+    brain.health_delay = 60.0  # longer than the test: only a read or the shutdown may flush
+    before = {rel: (root / rel).read_bytes() for rel in HEALTH_FILES}
+    async with connect() as client:
+        for n in range(3):
+            await ok(client, "add_example", {"pattern": "Batch Loading", "example": f"Run {n} (2026-11-21) - ok"})
+        # The calls answered without rewriting brain-health/: that waits for the gathered refresh.
+        assert {rel: (root / rel).read_bytes() for rel in HEALTH_FILES} == before
+        growth = await client.read_resource("memory://health/growth-log")
+        text = growth.contents[0].text  # type: ignore[union-attr]
+        # One refresh holds all three events, in order.
+        assert "- Batch Loading Related Rows (MEDIUM → HIGH, 5 examples)\n" in text
+        assert text.index("(MEDIUM → HIGH, 5 examples)") < text.index("(HIGH → HIGH, 6 examples)")
+        assert "(HIGH → HIGH, 7 examples)" in text
+        await ok(client, "add_example", {"pattern": "Batch Loading", "example": "Run 3 (2026-11-21) - ok"})
+    # The session ended: the fourth write's refresh landed with it.
+    confidence = (root / "brain-health/pattern-confidence.md").read_text(encoding="utf-8")
+    assert "- Batch Loading Related Rows (8 examples" in confidence
+    assert "(HIGH → HIGH, 8 examples)" in (root / "brain-health/growth-log.md").read_text(encoding="utf-8")
+
+
+def test_a_deferred_health_refresh_runs_by_itself_after_the_delay(brain: Brain, root: Path) -> None:
+    import time
+
+    from devlore.service import patterns
+
+    brain.health_delay = 0.05
+    patterns.add_example(brain, "Batch Loading", "Alone (2026-11-21) - ok")
+    deadline = time.monotonic() + 5
+    growth = root / "brain-health/growth-log.md"
+    while "(MEDIUM → HIGH, 5 examples)" not in growth.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, "the deferred refresh never ran"
+        time.sleep(0.02)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from devlore.codec.frontmatter import span as frontmatter_span
@@ -286,14 +286,14 @@ class PatternFile:
         for lo, hi, grown in self._regions(edits):
             kept.append((at, lo, delta))
             lines += self.lines[at:lo]
-            heads += (replace(h, line=h.line + delta) for h in old.headings if at <= h.line < lo)
+            heads += (Heading(h.line + delta, h.level, h.text) for h in old.headings if at <= h.line < lo)
             code.update(c + delta for c in old.code if at <= c < lo)
             base = lo + delta
             region = bodies(doc.lines[base : hi + delta + grown])
             part = outline(region)
             if part.unclosed_fence is not None:
                 return PatternFile.parse(doc.render())
-            new = [replace(h, line=h.line + base) for h in part.headings]
+            new = [Heading(h.line + base, h.level, h.text) for h in part.headings]
             scanned.append(([h for h in new if h.level == 2], base + len(region)))
             lines += region
             heads += new
@@ -301,7 +301,7 @@ class PatternFile:
             at, delta = hi, delta + grown
         kept.append((at, len(self.lines), delta))
         lines += self.lines[at:]
-        heads += (replace(h, line=h.line + delta) for h in old.headings if h.line >= at)
+        heads += (Heading(h.line + delta, h.level, h.text) for h in old.headings if h.line >= at)
         code.update(c + delta for c in old.code if c >= at)
         if frontmatter_span(lines):  # the edit made the first line a frontmatter fence
             return PatternFile.parse(doc.render())

@@ -85,6 +85,9 @@ class Brain:
         self._parsed: dict[str, tuple[Stat, PatternFile]] = {}
         self._lock = threading.Lock()
         self.problems: dict[str, InvalidDocument] = {}
+        # Seconds to gather writes before brain-health/ is rewritten once for all of them;
+        # None rewrites it at once (the CLI, tests). service/health.py explains.
+        self.health_delay: float | None = None
 
     @property
     def root(self) -> Path:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
-from dataclasses import dataclass
+import threading
+import weakref
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from devlore.codec.health import confidence_text, growth_text
@@ -12,7 +15,7 @@ from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, WORKFLOWS
 from devlore.model import LEVELS, ConfidenceChange, NewPatternResult
 from devlore.service.brain import Brain
 
-__all__ = ["GrowthEvent", "after_write", "counts", "learned", "reinforced"]
+__all__ = ["GrowthEvent", "after_write", "counts", "flush", "learned", "reinforced"]
 
 log = logging.getLogger(__name__)
 
@@ -52,19 +55,84 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+@dataclass
+class _Pending:
+    """Growth events waiting for ``brain-health/`` to be rewritten, and the timer that will."""
+
+    events: list[GrowthEvent] = field(default_factory=list)
+    due: bool = False
+    timer: threading.Timer | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    writing: threading.Lock = field(default_factory=threading.Lock)
+
+
+_pending: weakref.WeakKeyDictionary[Brain, _Pending] = weakref.WeakKeyDictionary()
+_pending_lock = threading.Lock()
+
+
+def _of(brain: Brain) -> _Pending:
+    with _pending_lock:
+        p = _pending.get(brain)
+        if p is None:
+            p = _pending[brain] = _Pending()
+        return p
+
+
 def after_write(brain: Brain, events: list[GrowthEvent]) -> None:
     """Regenerate pattern-confidence.md and add ``events`` to this week's growth-log section.
 
-    A health file that cannot be written is logged and reported; the write that caused the
-    refresh has already landed and stays.
+    With ``brain.health_delay`` set (the server sets it), this is deferred: events gather and
+    one rewrite follows ``health_delay`` seconds after the first of them, off the caller's
+    path, because it reads every pattern file and counts every experience (whole-brain work
+    a 50,000-file brain should not pay on each call). Reads of ``brain-health/`` through the
+    server, the server's shutdown and the process's exit all flush first.
     """
+    p = _of(brain)
+    with p.lock:
+        p.events.extend(events)
+        p.due = True
+        delay = brain.health_delay
+        if delay is not None:
+            if p.timer is None:
+                p.timer = threading.Timer(delay, flush, (brain,))
+                p.timer.daemon = True
+                p.timer.start()
+            return
+    flush(brain)
+
+
+def flush(brain: Brain) -> None:
+    """Write what ``after_write`` has gathered for ``brain``, if anything; safe from any thread."""
+    p = _pending.get(brain)
+    if p is None:
+        return
+    with p.writing:
+        with p.lock:
+            if p.timer is not None:
+                p.timer.cancel()
+                p.timer = None
+            events, p.events = p.events, []
+            due, p.due = p.due, False
+        if due:
+            _write(brain, events)
+
+
+@atexit.register
+def _flush_all() -> None:
+    for brain in list(_pending.keys()):
+        flush(brain)
+
+
+def _write(brain: Brain, events: list[GrowthEvent]) -> None:
+    """A health file that cannot be written is logged and reported; the writes that caused
+    the refresh have already landed and stay."""
     from devlore.service.patterns import time_saved
 
     rows: dict[str, list[str]] = {level: [] for level in LEVELS}
     for ref in brain.patterns():
         e = ref.entry
         rows[e.evidence].append(
-            f"- {e.name} ({_plural(len(e.examples), 'example')}, ~{time_saved(e)} min saved, "
+            f"- {e.name} ({_plural(e.example_count, 'example')}, ~{time_saved(e)} min saved, "
             f"last: {e.last_reinforced or 'never'})"
         )
     n = counts(brain)
