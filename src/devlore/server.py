@@ -112,7 +112,7 @@ def build_server(
     install(server, live)
     install_edges(server, brain)
     _read_tools(server, brain, index)
-    _write_tools(server, brain)  # memory_stats last: tools are listed in SPEC order
+    _write_tools(server, brain, index)  # memory_stats last: tools are listed in SPEC order
     worklog_tools(server, brain)
     for info in server._tool_manager.list_tools():
         if info.name not in TOOLSETS[tools]:
@@ -179,7 +179,7 @@ def _read_tools(server: MCPServer[Any], brain: Brain, index: Index) -> None:
         return reply(r, r.markdown)
 
 
-def _write_tools(server: MCPServer[Any], brain: Brain) -> None:
+def _write_tools(server: MCPServer[Any], brain: Brain, index: Index) -> None:
     @server.tool(name="add_pattern", annotations=WRITE)
     def add_pattern(
         name: Annotated[str, Field(description="Title of the new pattern (unique).")],
@@ -321,7 +321,7 @@ def _write_tools(server: MCPServer[Any], brain: Brain) -> None:
     def memory_stats() -> Annotated[CallToolResult, Stats]:
         """Counts, patterns per evidence level, time saved, stale and drifted patterns, open blockers,
         unparsable files."""
-        r = run(stats.memory_stats, brain)
+        r = run(stats.memory_stats, brain, index=index)
         text = (
             f"{r.patterns} patterns (HIGH {r.by_level['HIGH']}, MEDIUM {r.by_level['MEDIUM']}, "
             f"LOW {r.by_level['LOW']}), {r.experiences} experiences, {r.workflows} workflows, "

@@ -157,3 +157,32 @@ async def test_folders_deleted_and_recreated_are_still_watched(brain: Brain, roo
         with anyio.fail_after(2.0):
             while not (await ok(client, "recall", {"query": "xylophone"}))["hits"]:
                 await anyio.sleep(0.05)
+
+
+@pytest.mark.breaks_brain
+async def test_memory_stats_follows_files_that_break_and_heal_while_served(brain: Brain, root: Path, mode: str) -> None:
+    """memory_stats reads problems and counts from the watched index, not by parsing the
+    brain on each call; it must still agree with a full ``devlore check``."""
+    from devlore.service.stats import check
+
+    log = root / "memory/worklogs/Ledger-Export-WorkLog.md"
+    episode = root / "memory/episodic/code/2026-11-14-cache-key-version-bump.md"
+    good_log = log.read_bytes()
+    async with watched(brain, mode, []) as (client, _inbox):
+        before = await ok(client, "memory_stats", {})
+        log.write_bytes(b"---\nversion: [v3\n---\n" + good_log.split(b"---\n", 2)[2])  # broken YAML
+        (root / "memory/episodic/code/2026-11-22-new-note.md").write_text("# A new note\n\nText.\n", encoding="utf-8")
+        with anyio.fail_after(3.0):
+            while len((broken := await ok(client, "memory_stats", {}))["problems"]) < 1 or broken["experiences"] < 15:
+                await anyio.sleep(0.05)
+        checked = [p.model_dump() for p in check(brain)]
+        log.write_bytes(good_log)
+        episode.unlink()
+        with anyio.fail_after(3.0):
+            while (healed := await ok(client, "memory_stats", {}))["problems"] or healed["experiences"] != 14:
+                await anyio.sleep(0.05)
+    assert before["problems"] == [] and before["experiences"] == 14
+    assert [p["path"] for p in broken["problems"]] == ["memory/worklogs/Ledger-Export-WorkLog.md"]
+    assert broken["problems"] == checked  # the same line and reason a full check gives
+    assert healed["open_blockers"] == before["open_blockers"] == 1
+    assert check(brain) == []

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from devlore.codec.patterns import Entry, PatternFile, slugify
 from devlore.errors import Ambiguous, DevloreError, InvalidDocument, NotFound
@@ -21,6 +22,8 @@ from devlore.layout import PATTERNS, domain_file, domain_of
 from devlore.store import Stat, Store
 
 __all__ = ["Brain", "PatternRef", "parse_patterns", "remember_parse"]
+
+T = TypeVar("T")
 
 _MEMO: OrderedDict[tuple[str, str], PatternFile] = OrderedDict()
 _MEMO_SIZE = 8
@@ -63,6 +66,11 @@ def _on_day(today: Callable[[], date]) -> Callable[[], datetime]:
 
 
 @dataclass(frozen=True)
+class _Failed:
+    error: DevloreError
+
+
+@dataclass(frozen=True)
 class PatternRef:
     path: str
     domain: str
@@ -83,6 +91,9 @@ class Brain:
             self._now = _on_day(today)
         self._today: Callable[[], date] = today or self._date_now
         self._parsed: dict[str, tuple[Stat, PatternFile]] = {}
+        self._derived: dict[tuple[str, str], tuple[Stat | None, Any]] = {}
+        # Figures the services keep with the parse they came from (checked by identity).
+        self.memo: dict[tuple[str, str], tuple[object, object, object]] = {}
         self._lock = threading.Lock()
         self.problems: dict[str, InvalidDocument] = {}
         # Seconds to gather writes before brain-health/ is rewritten once for all of them;
@@ -102,6 +113,28 @@ class Brain:
     def now(self) -> str:
         """The current time as work logs write it: ``YYYY-MM-DD HH:MM``."""
         return self._now().strftime("%Y-%m-%d %H:%M")
+
+    def derived(self, rel: str, what: str, make: Callable[[str, str], T], stat: Stat | None = None) -> T:
+        """``make(rel, text)`` for the file as it is now, computed again only when the file's
+        (mtime, size) changed: a work-log board row, say. What ``make`` raises is cached too
+        (a broken file is not re-parsed on every call) and raised again."""
+        stat = stat or self.store.stat(rel)
+        key = (rel, what)
+        with self._lock:
+            cached = self._derived.get(key)
+        if cached is not None and cached[0] == stat:
+            value = cached[1]
+        else:
+            text = self.store.read(rel) or ""
+            try:
+                value = make(rel, text)
+            except DevloreError as exc:
+                value = _Failed(exc)
+            with self._lock:
+                self._derived[key] = (stat, value)
+        if isinstance(value, _Failed):
+            raise value.error
+        return value  # type: ignore[no-any-return]
 
     # -- pattern files ---------------------------------------------------------------------
 

@@ -15,13 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from devlore.layout import EPISODIC, PATTERNS, WORKFLOWS, WORKLOGS
+from devlore.model import Problem
 from devlore.service.brain import Brain
 from devlore.store import Stat
 
 __all__ = ["Candidate", "Document", "Index", "kind_of"]
 
 log = logging.getLogger(__name__)
-SCHEMA = 1
+SCHEMA = 2
 _FOLDERS = {PATTERNS: "pattern", EPISODIC: "episode", WORKFLOWS: "workflow", WORKLOGS: "worklog"}
 
 
@@ -61,6 +62,7 @@ CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, file TEXT NOT NULL, kind
     title TEXT NOT NULL, path TEXT NOT NULL, tier REAL NOT NULL, day TEXT);
 CREATE INDEX IF NOT EXISTS docs_file ON docs(file);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, tokenize='unicode61');
+CREATE TABLE IF NOT EXISTS problems(path TEXT PRIMARY KEY, line INTEGER NOT NULL, reason TEXT NOT NULL);
 """
 
 
@@ -98,7 +100,10 @@ class Index:
     def _connect(target: str) -> sqlite3.Connection:
         db = sqlite3.connect(target, check_same_thread=False, timeout=10.0, isolation_level=None)
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
-            db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS fts;")
+            db.executescript(
+                "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS fts; "
+                "DROP TABLE IF EXISTS problems;"
+            )
         if target != ":memory:":
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -159,6 +164,7 @@ class Index:
         from devlore.service.recall import documents
 
         parsed = {rel: documents(self.brain, rel, kind_of(rel) or "") for rel in changed}
+
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
@@ -168,7 +174,13 @@ class Index:
                     db.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in ids])
                     db.execute("DELETE FROM docs WHERE file = ?", (rel,))
                     db.execute("DELETE FROM files WHERE path = ?", (rel,))
-                for rel, docs in parsed.items():
+                    db.execute("DELETE FROM problems WHERE path = ?", (rel,))
+                for rel, (docs, problem) in parsed.items():
+                    if problem is not None:
+                        db.execute(
+                            "INSERT INTO problems(path, line, reason) VALUES (?, ?, ?)",
+                            (rel, problem.line, problem.reason),
+                        )
                     for d in docs:
                         cur = db.execute(
                             "INSERT INTO docs(file, kind, title, path, tier, day) VALUES (?, ?, ?, ?, ?, ?)",
@@ -202,6 +214,21 @@ class Index:
             if len(rows) < enough and len(quoted) > 1:
                 rows = self._db.execute(sql, (" OR ".join(quoted), *wanted, limit)).fetchall()
         return [Candidate(i, k, t, p, tier, day, -rank) for i, k, t, p, tier, day, rank in rows]
+
+    def problems(self) -> list[Problem]:
+        """The memory files that could not be read when last indexed, by path."""
+        with self._lock:
+            rows = self._db.execute("SELECT path, line, reason FROM problems ORDER BY path").fetchall()
+        return [Problem(path=p, line=line, reason=reason) for p, line, reason in rows]
+
+    def count(self, folder: str) -> int:
+        """How many indexed memory files lie under ``folder``."""
+        with self._lock:
+            # Paths under "f/" sort between "f/" and "f0" ("0" follows "/").
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM files WHERE path >= ? AND path < ?", (folder + "/", folder + "0")
+            )
+            return int(row.fetchone()[0])
 
     def bodies(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" for _ in ids)

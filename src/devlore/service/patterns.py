@@ -46,7 +46,7 @@ def time_saved(entry: Entry) -> int:
     if total is not None:
         return total
     per_use = minutes(entry.field_value("time saved per use", "time saved", "estimated"))
-    return (per_use or 0) * len(entry.examples)
+    return (per_use or 0) * entry.example_count
 
 
 def summary(ref: PatternRef, stale_days: int = 90, today: object = None) -> PatternSummary:
@@ -61,7 +61,7 @@ def summary(ref: PatternRef, stale_days: int = 90, today: object = None) -> Patt
         path=ref.path,
         confidence=e.stated,
         evidence_level=e.evidence,
-        examples=len(e.examples),
+        examples=e.example_count,
         last_reinforced=e.last_reinforced,
         stale=is_stale(e.last_reinforced, day, stale_days),
     )
@@ -79,18 +79,28 @@ def list_patterns(
     wanted = validate.level(level)
     if stale_days is not None and stale_days < 0:
         raise InvalidArgument("stale_days must be 0 or more (days since the pattern was last reinforced).")
-    out: list[PatternSummary] = []
+    today = brain.today()
+    days = stale_days if stale_days is not None else 90
+    # Filter on the parsed entries and build models for one page only: a 50,000-file brain
+    # holds thousands of patterns, and a pydantic model each was most of the answer's time.
+    out: list[PatternRef] = []
     for ref in brain.patterns(domain):
-        s = summary(ref, stale_days if stale_days is not None else 90, brain.today())
-        if wanted and (s.confidence or s.evidence_level) != wanted and s.evidence_level != wanted:
+        e = ref.entry
+        stated, evidence = e.stated, e.evidence
+        if wanted and (stated or evidence) != wanted and evidence != wanted:
             continue
-        if stale_days is not None and not s.stale:
+        if stale_days is not None and not is_stale(e.last_reinforced, today, stale_days):
             continue
-        if mismatched and s.confidence == s.evidence_level:
+        if mismatched and stated == evidence:
             continue
-        out.append(s)
+        out.append(ref)
     chunk, next_cursor, remaining = page(out, cursor, limit)
-    return PatternList(patterns=chunk, total=len(out), remaining=remaining, next_cursor=next_cursor)
+    return PatternList(
+        patterns=[summary(ref, days, today) for ref in chunk],
+        total=len(out),
+        remaining=remaining,
+        next_cursor=next_cursor,
+    )
 
 
 def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> PatternDetail:

@@ -12,8 +12,9 @@ from datetime import timedelta
 
 from devlore.codec import episodes, workflows
 from devlore.codec.frontmatter import FrontmatterError
-from devlore.errors import DevloreError, InvalidArgument
-from devlore.model import Hit, RecallResult
+from devlore.codec.worklogs import WorkLog
+from devlore.errors import DevloreError, InvalidArgument, InvalidDocument
+from devlore.model import Hit, Problem, RecallResult
 from devlore.service.brain import Brain
 from devlore.service.index import Candidate, Document, Index
 
@@ -35,13 +36,16 @@ def tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP and t != "_"]
 
 
-def documents(brain: Brain, rel: str, kind: str) -> list[Document]:
-    """What the index stores for one file: one document per pattern entry, else one per file."""
+def documents(brain: Brain, rel: str, kind: str) -> tuple[list[Document], Problem | None]:
+    """What the index stores for one file (one document per pattern entry, else one per
+    file) and why the file could not be read, if it could not."""
     try:
         if kind == "pattern":
-            pf = brain.pattern_file(rel)
+            pf = brain.pattern_file(rel)  # a file that stops parsing keeps its last good state
             if pf is None:
-                return []
+                return [], None
+            failed = brain.problems.get(rel)
+            problem = Problem(path=rel, line=failed.line, reason=failed.reason) if failed else None
             return [
                 Document(
                     "pattern",
@@ -52,17 +56,23 @@ def documents(brain: Brain, rel: str, kind: str) -> list[Document]:
                     e.last_reinforced,
                 )
                 for e in pf.entries
-            ]
+            ], problem
         text = brain.store.read(rel) or ""
         if kind == "episode":
             ep = episodes.parse(rel, text)
-            return [Document("episode", ep.title, rel, ep.body, 0.0, ep.date)]
+            return [Document("episode", ep.title, rel, ep.body, 0.0, ep.date)], None
         if kind == "workflow":
-            return [Document("workflow", workflows.parse(rel, text).title, rel, text)]
+            return [Document("workflow", workflows.parse(rel, text).title, rel, text)], None
+        if kind == "worklog":
+            WorkLog.parse(text)
         title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), rel)
-        return [Document("worklog", title, rel, text)]
-    except (DevloreError, FrontmatterError):
-        return []
+        return [Document("worklog", title, rel, text)], None
+    except InvalidDocument as exc:
+        return [], Problem(path=rel, line=exc.line, reason=exc.reason)
+    except FrontmatterError as exc:
+        return [], Problem(path=rel, line=exc.line, reason=exc.reason)
+    except DevloreError as exc:
+        return [], Problem(path=rel, line=1, reason=str(exc))
 
 
 def _snippet(text: str, terms: set[str], width: int = 160) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, cast
+
 from devlore.codec import episodes, workflows
 from devlore.codec.frontmatter import FrontmatterError
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
 from devlore.codec.worklogs import WorkLog
-from devlore.errors import InvalidDocument
+from devlore.errors import DevloreError, InvalidDocument
 from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, PATTERNS, WORKFLOWS, WORKLOGS
 from devlore.model import LEVELS, Problem, Stats, is_stale
 from devlore.service import health
@@ -15,28 +19,82 @@ from devlore.service.brain import Brain, parse_patterns
 from devlore.service.patterns import time_saved
 from devlore.service.worklog_views import board
 
+if TYPE_CHECKING:
+    from devlore.service.index import Index
+
 __all__ = ["check", "memory_stats"]
 
 
-def memory_stats(brain: Brain, stale_days: int = 90) -> Stats:
+_FOLDERS = {"experiences": EPISODIC, "workflows": WORKFLOWS, "worklogs": WORKLOGS}
+
+
+@dataclass(frozen=True)
+class _FileStats:
+    """One pattern file's share of ``memory_stats``, kept while its parse is current."""
+
+    by_level: dict[str, int]
+    saved: int
+    mismatched: list[str]
+    stale: list[str]
+
+
+def _file_stats(brain: Brain, rel: str, pf: PatternFile, today: date, stale_days: int) -> _FileStats:
+    key = (rel, "stats")
+    hit = brain.memo.get(key)
+    if hit is not None and hit[0] is pf and hit[1] == (today, stale_days):
+        return cast(_FileStats, hit[2])
     by_level: dict[str, int] = {level: 0 for level in LEVELS}
+    saved = 0
     mismatched: list[str] = []
     stale: list[str] = []
-    saved = 0
-    total = 0
-    for ref in brain.patterns():
-        e = ref.entry
-        total += 1
+    for e in pf.entries:
         by_level[e.evidence] += 1
         saved += time_saved(e)
         if e.stated != e.evidence:
             mismatched.append(f"{e.name} (written {e.stated or 'nothing'}, evidence {e.evidence})")
-        if is_stale(e.last_reinforced, brain.today(), stale_days):
+        if is_stale(e.last_reinforced, today, stale_days):
             stale.append(e.name)
-    n = health.counts(brain)
-    problems = check(brain)
+    fs = _FileStats(by_level, saved, mismatched, stale)
+    brain.memo[key] = (pf, (today, stale_days), fs)
+    return fs
+
+
+def memory_stats(brain: Brain, stale_days: int = 90, index: Index | None = None) -> Stats:
+    """What the brain holds. With the server's ``index``, nothing is parsed on the call: each
+    pattern file's share is kept with its parse, problems and counts come from the index (kept
+    current by the watcher), and the board's rows are kept per work log. Without one (the CLI),
+    every file is checked."""
+    by_level: dict[str, int] = {level: 0 for level in LEVELS}
+    mismatched: list[str] = []
+    stale: list[str] = []
+    saved = 0
+    today = brain.today()
+    for rel in brain.pattern_paths():
+        try:
+            pf = brain.pattern_file(rel)
+        except DevloreError:
+            continue
+        if pf is None:
+            continue
+        fs = _file_stats(brain, rel, pf, today, stale_days)
+        for level, count in fs.by_level.items():
+            by_level[level] += count
+        saved += fs.saved
+        mismatched += fs.mismatched
+        stale += fs.stale
+    if index is not None:
+        index.refresh()
+        problems = index.problems()
+        n = {
+            "experiences": index.count(EPISODIC),
+            "workflows": index.count(WORKFLOWS),
+            "worklogs": index.count(WORKLOGS),
+        }
+    else:
+        problems = check(brain)
+        n = health.counts(brain)
     return Stats(
-        patterns=total,
+        patterns=sum(by_level.values()),
         by_level=by_level,
         mismatched=_capped(mismatched),
         stale=_capped(stale),

@@ -182,27 +182,35 @@ def get_worklog(brain: Brain, name: str | None = None, entries: int = 3, cursor:
 
 
 def board(brain: Brain) -> list[BoardRow]:
+    """One row per work log, each re-read only when its file changed (Brain.derived)."""
     rows: list[BoardRow] = []
-    for rel in brain.store.glob(WORKLOGS):
-        name = rel.rsplit("/", 1)[-1].removesuffix(".md").removesuffix("-WorkLog")
+    for rel, stat in sorted(brain.store.scan(WORKLOGS).items()):
+        if "/" in rel[len(WORKLOGS) + 1 :]:
+            continue
         try:
-            log = load(rel, brain.store.read(rel) or "")
+            row = brain.derived(rel, "board", board_row, stat)
         except DevloreError:
             continue
-        e = log.latest
-        if e is None:
-            continue
-        todo = items.parse_items(e.lines_of(log.lines, "next"))
-        top = next((t.text for t in todo if t.priority == "HIGH"), None)
-        rows.append(
-            BoardRow(
-                name=name,
-                version=f"v{log.version}",
-                status=log.status,
-                progress=_cut(e.inline("progress"), 100),
-                top_item=_cut(top, 160) if top else None,
-                open_blockers=[_cut(b.text, 120) for b in _open_blockers(log, e)],
-                depends_on=[d.name for d in items.parse_dependencies(e.lines_of(log.lines, "dependencies"))],
-            )
-        )
+        if row is not None:
+            rows.append(row)
     return rows
+
+
+def board_row(rel: str, text: str) -> BoardRow | None:
+    """A work log's line on the board: its latest entry's status, progress and open items."""
+    name = rel.rsplit("/", 1)[-1].removesuffix(".md").removesuffix("-WorkLog")
+    log = load(rel, text)
+    e = log.latest
+    if e is None:
+        return None
+    todo = items.parse_items(e.lines_of(log.lines, "next"))
+    top = next((t.text for t in todo if t.priority == "HIGH"), None)
+    return BoardRow(
+        name=name,
+        version=f"v{log.version}",
+        status=log.status,
+        progress=_cut(e.inline("progress"), 100),
+        top_item=_cut(top, 160) if top else None,
+        open_blockers=[_cut(b.text, 120) for b in _open_blockers(log, e)],
+        depends_on=[d.name for d in items.parse_dependencies(e.lines_of(log.lines, "dependencies"))],
+    )
