@@ -84,35 +84,45 @@ class Live:
         self.index.validate(known)  # the same scan brings the search index up to date
         return known
 
-    def affected(self, paths: set[str]) -> tuple[set[str], bool]:
-        """The resource URIs whose content changed, and whether the resource list changed."""
+    def files_changed(self, paths: set[str]) -> tuple[set[str], bool]:
+        """The files' own URIs, and whether a file came or went: no parsing, so subscribers
+        of a file hear of a change before its entries are worked out."""
         uris: set[str] = set()
         listed = False
         for rel in sorted(paths):
             self.index.touch(rel)
-            uri = uri_for(rel)
             exists = self.brain.store.exists(rel)
             if exists != (rel in self._files):
                 listed = True
                 (self._files.add if exists else self._files.discard)(rel)
-            if uri is None:
+            if (uri := uri_for(rel)) is not None:
+                uris.add(uri)
+        return uris, listed
+
+    def entries_changed(self, paths: set[str]) -> tuple[set[str], bool]:
+        """The URIs of pattern entries whose text changed, and whether entries came or went."""
+        uris: set[str] = set()
+        listed = False
+        for rel in sorted(paths):
+            if not (uri_for(rel) or "").startswith("memory://patterns/"):
                 continue
-            uris.add(uri)
-            if uri.startswith("memory://patterns/"):
-                new = self._entry_texts(rel) if exists else {}
-                old = self._entries.get(rel, {slug: "" for slug in new})  # unseen before: all count
-                self._entries[rel] = new
-                listed = listed or set(old) != set(new)
-                domain = domain_of(rel)
-                uris |= {
-                    f"memory://patterns/{domain}/{slug}"
-                    for slug in old.keys() | new.keys()
-                    if old.get(slug) != new.get(slug)
-                }
+            new = self._entry_texts(rel) if self.brain.store.exists(rel) else {}
+            old = self._entries.get(rel, {slug: "" for slug in new})  # unseen before: all count
+            self._entries[rel] = new
+            listed = listed or set(old) != set(new)
+            domain = domain_of(rel)
+            uris |= {
+                f"memory://patterns/{domain}/{slug}"
+                for slug in old.keys() | new.keys()
+                if old.get(slug) != new.get(slug)
+            }
         return uris, listed
 
     async def changed(self, paths: set[str]) -> None:
-        uris, listed = await anyio.to_thread.run_sync(self.affected, paths)
+        await self._notify(*await anyio.to_thread.run_sync(self.files_changed, paths))
+        await self._notify(*await anyio.to_thread.run_sync(self.entries_changed, paths))
+
+    async def _notify(self, uris: set[str], listed: bool) -> None:
         for uri in sorted(uris):
             with self._lock:
                 sessions = list(self.subscribers.get(uri, ()))

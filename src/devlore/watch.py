@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 IGNORED_DIRS = frozenset({".git", ".hg", ".svn", STATE_DIR, "node_modules", ".obsidian", ".trash"})
 _WATCHED = ("memory/", "brain-health/")
 OnChange = Callable[[set[str]], Awaitable[None]]
+CATCH_UP = 0.5  # seconds after start: one rescan for changes made while the watcher started
 
 
 def relevant(root: Path, raw: str) -> str | None:
@@ -85,6 +86,12 @@ async def watch(
 
     async with anyio.create_task_group() as tg:
         tg.start_soon(_events, store.root, report, stop)
+        # What changed between the caller's scan and the moment the watcher began to listen
+        # would otherwise wait for the periodic rescan: look once more when it has started.
+        with anyio.move_on_after(CATCH_UP):
+            await stop.wait()
+        if not stop.is_set():
+            await report(None)
         while not stop.is_set():
             with anyio.move_on_after(rescan_every):
                 await stop.wait()

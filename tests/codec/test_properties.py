@@ -396,3 +396,28 @@ def test_the_service_edits_reparse_like_a_full_parse(gen: GenFile, data: st.Data
     edits += pattern_edits.footer(pf, "2026-11-21")
 
     same_parse(pf.edited(edits), PatternFile.parse(pf.doc.splice(edits).render()))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(pattern_files(), st.data())
+def test_a_file_saved_by_an_editor_reparses_like_a_full_parse(gen: GenFile, data: st.DataObject) -> None:
+    """Brain.pattern_file re-reads a changed file from its previous parse (``_reparsed``)."""
+    from devlore.errors import InvalidDocument
+    from devlore.service.brain import _reparsed
+
+    pf = PatternFile.parse(gen.text)
+    if pf.outline.unclosed_fence is not None:
+        return
+    lines = list(pf.doc.lines)
+    cut = sorted(data.draw(st.lists(st.integers(0, len(lines)), min_size=2, max_size=2)))
+    pasted = data.draw(st.lists(st.sampled_from(CHUNKS) | sentence, max_size=5))
+    text = "".join(lines[: cut[0]]) + "".join(c + data.draw(st.sampled_from(["\n", "\r\n"])) for c in pasted)
+    text += "".join(lines[cut[1] :])
+
+    full = PatternFile.parse(text)
+    try:
+        again = _reparsed("memory/semantic/patterns/x-patterns.md", text, pf)
+    except InvalidDocument:
+        assert full.outline.unclosed_fence is not None
+        return
+    same_parse(again, full)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from devlore.codec.patterns import Entry, PatternFile, slugify
+from devlore.codec.text import Doc, Splice, body
 from devlore.errors import Ambiguous, DevloreError, InvalidDocument, NotFound
 from devlore.layout import PATTERNS, domain_file, domain_of
 from devlore.store import Stat, Store
@@ -58,6 +59,45 @@ def remember_parse(rel: str, text: str, pf: PatternFile) -> None:
         _MEMO.move_to_end((rel, text))
         while len(_MEMO) > _MEMO_SIZE:
             _MEMO.popitem(last=False)
+
+
+def _reparsed(rel: str, text: str, old: PatternFile) -> PatternFile:
+    """The parse of ``text``, from ``old`` (the file's previous parse) where they agree.
+
+    An editor's save usually changes one stretch of a file: the common head and tail are
+    found by comparing slices (C speed, halving), and only the lines between are parsed again
+    (``PatternFile.edited``, equal to a full parse)."""
+    key = (rel, text)
+    with _memo_lock:
+        if key in _MEMO:
+            return _MEMO[key]
+    new = Doc.parse(text)
+    if new.bom != old.doc.bom:
+        return parse_patterns(rel, text)
+    a, b = old.doc.lines, new.lines
+    head = _common(lambda k: a[:k] == b[:k], min(len(a), len(b)))
+    most = min(len(a), len(b)) - head
+    tail = _common(lambda k: a[len(a) - k :] == b[len(b) - k :], most)
+    splice = Splice(head, len(a) - tail, tuple(body(line) for line in b[head : len(b) - tail]))
+    pf = old.edited([splice])
+    if pf.doc.lines != b:  # endings the splice would have chosen differently: parse it all
+        return parse_patterns(rel, text)
+    if pf.outline.unclosed_fence is not None:
+        raise InvalidDocument(rel, pf.outline.unclosed_fence + 1, "code fence opened here is never closed")
+    remember_parse(rel, text, pf)
+    return pf
+
+
+def _common(same: Callable[[int], bool], most: int) -> int:
+    """The largest ``k <= most`` with ``same(k)``, for a ``same`` true up to some point."""
+    lo, hi = 0, most
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if same(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _on_day(today: Callable[[], date]) -> Callable[[], datetime]:
@@ -157,7 +197,7 @@ class Brain:
             text = self.store.read(rel)
             if text is None:
                 return None
-            pf = parse_patterns(rel, text)
+            pf = _reparsed(rel, text, cached[1]) if cached else parse_patterns(rel, text)
         except InvalidDocument as exc:
             self.problems[rel] = exc
             if cached:  # a file that stops parsing keeps its last good state for readers
