@@ -71,7 +71,19 @@ class Entry:
     1,000-entry file does not rebuild every entry below it.
     """
 
-    __slots__ = ("_blocks", "_d", "_examples", "_fields", "_raw", "format", "name", "sources", "truncated_sources")
+    __slots__ = (
+        "_blocks",
+        "_d",
+        "_examples",
+        "_fields",
+        "_raw",
+        "_slug",
+        "_stated",
+        "format",
+        "name",
+        "sources",
+        "truncated_sources",
+    )
     _raw: tuple[
         int, int, int, int | None, int | None, dict[str, FieldLine], dict[str, tuple[int, int]], tuple[ExampleLine, ...]
     ]
@@ -105,6 +117,8 @@ class Entry:
         self._fields: dict[str, FieldLine] | None = fields
         self._blocks: dict[str, tuple[int, int]] | None = blocks
         self._examples: tuple[ExampleLine, ...] | None = examples
+        self._slug: str | None = None
+        self._stated: tuple[str | None] | None = None
 
     def moved(self, d: int) -> Entry:
         if d == 0:
@@ -113,6 +127,7 @@ class Entry:
         e.name, e.format, e.sources, e.truncated_sources = self.name, self.format, self.sources, self.truncated_sources
         e._raw, e._d = self._raw, self._d + d
         e._fields = e._blocks = e._examples = None
+        e._slug, e._stated = self._slug, self._stated
         return e
 
     @property
@@ -185,16 +200,18 @@ class Entry:
 
     @property
     def slug(self) -> str:
-        return slugify(self.name)
+        if self._slug is None:
+            self._slug = slugify(self.name)
+        return self._slug
 
     @property
     def stated(self) -> str | None:
-        raw = self._raw[5]  # values do not move with the lines
-        f = raw.get("confidence") or raw.get("level")
-        if f is None:
-            return None
-        word = f.value.split()[0].strip("*_").upper() if f.value.split() else ""
-        return word or None
+        if self._stated is None:
+            raw = self._raw[5]  # values do not move with the lines
+            f = raw.get("confidence") or raw.get("level")
+            word = f.value.split()[0].strip("*_").upper() if f is not None and f.value.split() else ""
+            self._stated = (word or None,)
+        return self._stated[0]
 
     @property
     def stated_level(self) -> Level | None:
@@ -243,6 +260,18 @@ class PatternFile:
     outline: Outline
     entries: list[Entry] = field(default_factory=list)
     footer: Footer | None = None
+    _lookup: dict[str, dict[str, list[Entry]]] | None = field(default=None, compare=False, repr=False)
+
+    def lookup(self, key: Literal["name", "lower", "slug"]) -> dict[str, list[Entry]]:
+        """Entries by exact name, lower-cased name or slug (built once per parse)."""
+        if self._lookup is None:
+            table: dict[str, dict[str, list[Entry]]] = {"name": {}, "lower": {}, "slug": {}}
+            for e in self.entries:
+                table["name"].setdefault(e.name, []).append(e)
+                table["lower"].setdefault(e.name.lower(), []).append(e)
+                table["slug"].setdefault(e.slug, []).append(e)
+            self._lookup = table
+        return self._lookup[key]
 
     @classmethod
     def parse(cls, text: str) -> PatternFile:

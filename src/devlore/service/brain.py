@@ -139,6 +139,8 @@ class Brain:
         # Seconds to gather writes before brain-health/ is rewritten once for all of them;
         # None rewrites it at once (the CLI, tests). service/health.py explains.
         self.health_delay: float | None = None
+        # Team brains: service/commits.AutoCommit when `devlore serve --git` commits each write.
+        self.commits: Any = None
 
     @property
     def root(self) -> Path:
@@ -208,40 +210,53 @@ class Brain:
             self._parsed[rel] = (stat, pf)
         return pf
 
-    def patterns(self, domain: str | None = None) -> Iterator[PatternRef]:
-        """Every pattern entry; unparsable files are skipped and recorded in ``problems``."""
+    def pattern_files(self, domain: str | None = None) -> Iterator[tuple[str, PatternFile]]:
+        """Every readable pattern file; unparsable ones are skipped and recorded in ``problems``."""
         for rel in self.pattern_paths(domain):
             try:
                 pf = self.pattern_file(rel)
             except DevloreError:
                 continue
-            if pf is None:
-                continue
+            if pf is not None:
+                yield rel, pf
+
+    def patterns(self, domain: str | None = None) -> Iterator[PatternRef]:
+        """Every pattern entry; unparsable files are skipped and recorded in ``problems``."""
+        for rel, pf in self.pattern_files(domain):
+            name = domain_of(rel)
             for entry in pf.entries:
-                yield PatternRef(rel, domain_of(rel), entry, pf)
+                yield PatternRef(rel, name, entry, pf)
 
     def find(self, query: str, domain: str | None = None) -> PatternRef:
         """A pattern by exact name, slug, or unambiguous case-insensitive prefix."""
-        refs = list(self.patterns(domain))
         q = query.strip()
         ql, qs = q.lower(), slugify(q)
-        tests: list[Callable[[PatternRef], bool]] = [
-            lambda r: r.entry.name == q,
-            lambda r: r.entry.name.lower() == ql,
-            lambda r: bool(qs) and r.entry.slug == qs,
-            lambda r: r.entry.name.lower().startswith(ql) or (bool(qs) and r.entry.slug.startswith(qs)),
-        ]
-        for test in tests:
-            hits = [r for r in refs if test(r)]
-            if len(hits) == 1:
-                return hits[0]
-            if len(hits) > 1:
-                names = ", ".join(f"'{r.entry.name}' ({r.domain})" for r in hits[:10])
-                raise Ambiguous(
-                    f"'{query}' matches {len(hits)} patterns: {names}. Give the full name, "
-                    "or pass domain to choose the file."
-                )
+        files = list(self.pattern_files(domain))
+        # Exact name, then case-insensitive name, then slug: lookups kept with each parse.
+        for key, wanted in (("name", q), ("lower", ql), ("slug", qs)):
+            if not wanted:
+                continue
+            hits = [
+                PatternRef(rel, domain_of(rel), e, pf)
+                for rel, pf in files
+                for e in pf.lookup(key).get(wanted, ())  # type: ignore[arg-type]
+            ]
+            if hits:
+                return self._one(query, hits)
+        refs = [PatternRef(rel, domain_of(rel), e, pf) for rel, pf in files for e in pf.entries]
+        hits = [r for r in refs if r.entry.name.lower().startswith(ql) or (bool(qs) and r.entry.slug.startswith(qs))]
+        if hits:
+            return self._one(query, hits)
         raise NotFound(self.not_found(query, refs, domain))
+
+    @staticmethod
+    def _one(query: str, hits: list[PatternRef]) -> PatternRef:
+        if len(hits) == 1:
+            return hits[0]
+        names = ", ".join(f"'{r.entry.name}' ({r.domain})" for r in hits[:10])
+        raise Ambiguous(
+            f"'{query}' matches {len(hits)} patterns: {names}. Give the full name, or pass domain to choose the file."
+        )
 
     def not_found(self, query: str, refs: list[PatternRef], domain: str | None) -> str:
         """The closest names, and any pattern file that could not be read (it may hold it)."""

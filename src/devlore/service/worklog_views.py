@@ -169,7 +169,7 @@ def get_worklog(brain: Brain, name: str | None = None, entries: int = 3, cursor:
         rows, next_cursor, remaining = page(board(brain), cursor, BOARD_PAGE)
         return WorkLogAnswer(worklogs=rows, next_cursor=next_cursor, remaining=remaining)
     base, rel = existing(brain, name)
-    log = load(rel, brain.store.read(rel) or "")
+    log = brain.derived(rel, "log", load)  # parsed again only when the file changed
     return WorkLogAnswer(
         name=base,
         path=rel,

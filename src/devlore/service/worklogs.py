@@ -59,8 +59,8 @@ def find_log(brain: Brain, name: str) -> tuple[str, str]:
     """(canonical name, path), matching an existing file regardless of case."""
     base = canonical(name)
     wanted = log_path(base).lower()
-    for rel in brain.store.glob(WORKLOGS):
-        if rel.lower() == wanted:
+    for rel in brain.store.scan(WORKLOGS):  # names only: no resolve per file
+        if rel.lower() == wanted and brain.store.exists(rel):
             return rel.rsplit("/", 1)[-1].removesuffix("-WorkLog.md"), rel
     return base, log_path(base)
 
