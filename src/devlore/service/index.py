@@ -203,12 +203,22 @@ class Index:
         do, documents holding any term are ranked too (common words match most of a brain)."""
         quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
         wanted = list(kinds)
-        marks = ",".join("?" for _ in wanted)
-        sql = (
-            "SELECT d.id, d.kind, d.title, d.path, d.tier, d.day, bm25(fts, 3.0, 1.0) AS rank "
-            f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND d.kind IN ({marks}) "
-            "ORDER BY rank LIMIT ?"
-        )
+        if set(wanted) >= set(_FOLDERS.values()):
+            # Every kind: rank inside FTS5 and join only the best (a third faster when an OR
+            # over common words matches most of the brain).
+            sql = (
+                "SELECT d.id, d.kind, d.title, d.path, d.tier, d.day, r.rank FROM (SELECT rowid, "
+                "bm25(fts, 3.0, 1.0) AS rank FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?) r "
+                "JOIN docs d ON d.id = r.rowid ORDER BY r.rank"
+            )
+            wanted = []
+        else:
+            marks = ",".join("?" for _ in wanted)
+            sql = (
+                "SELECT d.id, d.kind, d.title, d.path, d.tier, d.day, bm25(fts, 3.0, 1.0) AS rank "
+                f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND d.kind IN ({marks}) "
+                "ORDER BY rank LIMIT ?"
+            )
         with self._lock:
             rows = self._db.execute(sql, (" AND ".join(quoted), *wanted, limit)).fetchall()
             if len(rows) < enough and len(quoted) > 1:

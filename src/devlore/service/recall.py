@@ -46,6 +46,8 @@ def documents(brain: Brain, rel: str, kind: str) -> tuple[list[Document], Proble
                 return [], None
             failed = brain.problems.get(rel)
             problem = Problem(path=rel, line=failed.line, reason=failed.reason) if failed else None
+            if problem is None and any("<<<<<<<" in line for line in pf.lines):
+                problem = _conflict(rel, pf.doc.render())
             return [
                 Document(
                     "pattern",
@@ -63,10 +65,9 @@ def documents(brain: Brain, rel: str, kind: str) -> tuple[list[Document], Proble
             return [Document("episode", ep.title, rel, ep.body, 0.0, ep.date)], None
         if kind == "workflow":
             return [Document("workflow", workflows.parse(rel, text).title, rel, text)], None
-        if kind == "worklog":
-            WorkLog.parse(text)
+        WorkLog.parse(text)
         title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), rel)
-        return [Document("worklog", title, rel, text)], None
+        return [Document("worklog", title, rel, text)], _conflict(rel, text)
     except InvalidDocument as exc:
         return [], Problem(path=rel, line=exc.line, reason=exc.reason)
     except FrontmatterError as exc:
@@ -75,16 +76,30 @@ def documents(brain: Brain, rel: str, kind: str) -> tuple[list[Document], Proble
         return [], Problem(path=rel, line=1, reason=str(exc))
 
 
+def _conflict(rel: str, text: str) -> Problem | None:
+    from devlore.service.stats import conflict_problem  # stats reads the index this feeds
+
+    return conflict_problem(rel, text)
+
+
 def _snippet(text: str, terms: set[str], width: int = 160) -> str:
     """The window of ``width`` characters holding the most distinct query words."""
     flat = " ".join(text.replace("**", "").split())
     lower = flat.lower()
     hits = sorted((m.start(), t) for t in terms for m in re.finditer(rf"\b{re.escape(t)}", lower))
     best, best_count = 0, 0
-    for i, (pos, _) in enumerate(hits):
-        count = len({t for p, t in hits[i:] if p < pos + width * 2 // 3})
-        if count > best_count:
-            best, best_count = pos, count
+    span = width * 2 // 3
+    inside: dict[str, int] = {}  # the words in hits[i:j], the window starting at hit i
+    j = 0
+    for pos, term in hits:
+        while j < len(hits) and hits[j][0] < pos + span:
+            inside[hits[j][1]] = inside.get(hits[j][1], 0) + 1
+            j += 1
+        if len(inside) > best_count:
+            best, best_count = pos, len(inside)
+        inside[term] -= 1
+        if not inside[term]:
+            del inside[term]
     start = max(0, best - width // 3)
     piece = flat[start : start + width]
     return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")
