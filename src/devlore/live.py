@@ -33,6 +33,7 @@ from devlore.watch import scan, watch
 __all__ = ["Live", "install"]
 
 log = logging.getLogger(__name__)
+START_GRACE = 1.0  # seconds the start-up scan waits for the first request to be answered
 
 
 class Live:
@@ -49,6 +50,7 @@ class Live:
         self._files: set[str] = set()
         self._lock = threading.Lock()
         self._running = 0
+        self.answered = False  # a request has been answered since the server started
 
     # -- subscriptions ---------------------------------------------------------------------
 
@@ -146,6 +148,12 @@ class Live:
 
     async def run(self, stop: anyio.Event) -> None:
         self.index.watching = True  # from here the watcher reports what changes
+        # The start-up scan (10,000 stats and the index check) competes for the one GIL with the
+        # client's first request: let that request be answered first, or wait a moment at most.
+        # A warm index answers meanwhile; the scan then catches whatever changed before it.
+        with anyio.move_on_after(START_GRACE):
+            while not self.answered and not stop.is_set():
+                await anyio.sleep(0.01)
         known = await anyio.to_thread.run_sync(self.prime)
         try:
             await watch(self.brain.store, self.changed, stop, self.rescan_every, known)
@@ -198,7 +206,10 @@ def install(server: MCPServer[Any], live: Live) -> None:
     async def track(ctx: Any, call_next: Any) -> Any:
         if ctx.protocol_version not in MODERN_PROTOCOL_VERSIONS and getattr(ctx, "session", None) is not None:
             live.seen(_connection(ctx))
-        return await call_next(ctx)
+        try:
+            return await call_next(ctx)
+        finally:
+            live.answered = True
 
     low.add_request_handler("resources/subscribe", types.SubscribeRequestParams, on_subscribe)
     low.add_request_handler("resources/unsubscribe", types.UnsubscribeRequestParams, on_unsubscribe)
