@@ -7,10 +7,16 @@ import ipaddress
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from devlore.errors import DevloreError
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from devlore.model import Problem
     from devlore.service.brain import Brain
 
 __all__ = ["main"]
@@ -51,6 +57,30 @@ def _brain(root: Path | None) -> Brain:
     return Brain(root or default_root())
 
 
+# A server gathers writes for this long before rewriting brain-health/ once (service/health.py).
+HEALTH_DELAY = 0.2
+
+
+def _team(args: argparse.Namespace, brain: Brain) -> threading.Event:
+    """``--git``: commit every write operation; ``--sync-every``: sync in the background.
+    Raises ``GitError`` (git missing, not a work tree) before the server starts."""
+    stop = threading.Event()
+    if args.sync_every is not None and not args.git:
+        raise DevloreError("--sync-every needs --git: only a brain whose writes are committed can be synced.")
+    if not args.git:
+        return stop
+    from devlore.gitops import Repo
+    from devlore.service.commits import attach
+
+    auto = attach(brain, Repo.find(brain.root))
+    if args.sync_every is not None:
+        if args.sync_every < 5:
+            raise DevloreError("--sync-every must be at least 5 seconds.")
+        worker = threading.Thread(target=auto.sync_forever, args=(args.sync_every, stop), daemon=True)
+        worker.start()
+    return stop
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     root = (args.root or default_root()).expanduser()
     if args.http:
@@ -66,8 +96,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     from devlore.server import build_server
 
-    server = build_server(_brain(root), tools=args.tools)
-    server.run()
+    brain = _brain(root)
+    brain.health_delay = HEALTH_DELAY
+    try:
+        stop = _team(args, brain)
+    except DevloreError as exc:
+        print(f"devlore: {exc}", file=sys.stderr)
+        return 2
+    server = build_server(brain, tools=args.tools)
+    try:
+        server.run()
+    finally:
+        stop.set()
     return 0
 
 
@@ -112,7 +152,14 @@ def serve_http(args: argparse.Namespace, root: Path) -> int:
 
     host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host  # IPv6
     url = f"http://{host}:{args.port}"
-    server = build_server(_brain(root), tools=args.tools, token=token, public_url=url)
+    brain = _brain(root)
+    brain.health_delay = HEALTH_DELAY
+    try:
+        _team(args, brain)
+    except DevloreError as exc:
+        print(f"devlore: {exc}", file=sys.stderr)
+        return 2
+    server = build_server(brain, tools=args.tools, token=token, public_url=url)
     security = None
     if args.allowed_host:
         hosts = [*args.allowed_host, "127.0.0.1", "localhost", "[::1]"]
@@ -140,6 +187,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from devlore.service.stats import check
 
+    if args.staged:
+        return cmd_check_staged(args)
     root = (args.dir or default_root()).expanduser()
     if not root.is_dir():
         print(f"{root}: no such directory; create a brain with `devlore init {root}`.", file=sys.stderr)
@@ -152,6 +201,115 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     print(f"{root}: every file parses and round-trips.")
     return 0
+
+
+def staged_problems(root: Path) -> list[Problem]:
+    """``devlore check --staged``: the brain files staged in git, as staged (``git show :path``), checked
+    like ``devlore check`` does, plus any unresolved merge-conflict marker in a staged markdown file."""
+    from devlore.gitops import Repo, conflict_marker_line
+    from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, PATTERNS, WORKFLOWS, WORKLOGS
+    from devlore.model import Problem
+    from devlore.service.stats import _check_one
+
+    def checked(rel: str) -> bool:  # the files `devlore check` looks at
+        folder, _, name = rel.rpartition("/")
+        flat = folder in (PATTERNS, WORKFLOWS, WORKLOGS) and name.endswith(".md")
+        return (
+            flat
+            or rel in (HEALTH_CONFIDENCE, HEALTH_GROWTH)
+            or (rel.startswith(EPISODIC + "/") and rel.endswith(".md"))
+        )
+
+    repo = Repo.find(root)
+    problems: list[Problem] = []
+    for rel in repo.staged_paths():
+        if rel.startswith("../") or not rel.endswith(".md"):
+            continue
+        try:
+            text = repo.staged_bytes(rel).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(path=rel, line=1, reason=f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+            continue
+        if (line := conflict_marker_line(text)) is not None:
+            problems.append(Problem(path=rel, line=line, reason="unresolved merge conflict"))
+        elif checked(rel) and (problem := _check_one(rel, text)) is not None:
+            problems.append(problem)
+    return problems
+
+
+def cmd_check_staged(args: argparse.Namespace) -> int:
+    from devlore.gitops import GitError
+
+    root = (args.dir or default_root()).expanduser()
+    try:
+        problems = staged_problems(root)
+    except GitError as exc:
+        print(f"devlore: {exc}", file=sys.stderr)
+        return 2
+    for p in problems:
+        print(f"{p.path}:{p.line}: {p.reason}")
+    if problems:
+        print(
+            f"devlore: {len(problems)} staged file(s) would break the brain; fix them, `git add` them, then commit "
+            "again (or `git commit --no-verify` to commit anyway).",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"{root}: every staged brain file parses and round-trips.")
+    return 0
+
+
+def sync_after_merge(root: Path) -> Callable[[], list[str]]:
+    """What ``devlore sync`` runs after a merge commit: brain-health/ rewritten from the merged
+    patterns; it returns the paths it changed, which sync folds into the merge commit."""
+    from devlore.service import health
+
+    def refresh() -> list[str]:
+        brain = _brain(root)
+        before = {rel: brain.store.read(rel) for rel in health.FILES}
+        health.refresh(brain)
+        return [rel for rel in health.FILES if brain.store.read(rel) != before[rel]]
+
+    return refresh
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from devlore.gitops import GitError, Repo
+
+    root = (args.root or default_root()).expanduser()
+    try:
+        report = Repo.find(root, interactive=True).sync(after_merge=sync_after_merge(root))
+    except GitError as exc:
+        print(f"devlore: {exc}", file=sys.stderr)
+        return 2
+    if not report.conflicts:
+        print(report.message())
+        return 0
+    print(f"Merged {report.merged} commit(s) from {report.upstream}; these files have conflicts (nothing was pushed):")
+    for path in report.conflicts:
+        print(f"  {path}")
+    print("Resolve the marked lines, `git add` them, then `git commit` (or run `devlore sync` again).")
+    return 1
+
+
+def cmd_git_setup(args: argparse.Namespace) -> int:
+    from devlore.gitops import GitError, Repo
+
+    root = (args.root or default_root()).expanduser()
+    try:
+        lines = Repo.find(root).setup()
+    except (GitError, OSError) as exc:
+        print(f"devlore: {exc}", file=sys.stderr)
+        return 2
+    for line in lines:
+        print(line)
+    return 0
+
+
+def cmd_merge_driver(args: argparse.Namespace) -> int:
+    from devlore.gitops import merge_file
+
+    return merge_file(args.base, args.ours, args.theirs, args.path)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -313,12 +471,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
     s.add_argument("--token-file", type=Path, help="file holding the bearer token (else $DEVLORE_TOKEN)")
     s.add_argument("--allowed-host", action="append", default=[], help="a hostname clients use (repeatable)")
+    s.add_argument("--git", action="store_true", help="commit every write operation (the root is a git work tree)")
+    s.add_argument("--sync-every", type=float, metavar="SECONDS", help="with --git: devlore sync in the background")
     s.set_defaults(func=cmd_serve)
     s = sub.add_parser("init", help="create a brain skeleton")
     s.add_argument("dir", nargs="?", type=Path)
     s.set_defaults(func=cmd_init)
     s = sub.add_parser("check", help="parse and round-trip every file; exit 1 listing problems")
     s.add_argument("dir", nargs="?", type=Path)
+    s.add_argument("--staged", action="store_true", help="check only the brain files staged in git, as staged")
     s.set_defaults(func=cmd_check)
     s = sub.add_parser("stats", help="what the brain holds")
     s.add_argument("--root", type=Path)
@@ -336,6 +497,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--level", choices=("LOW", "MEDIUM", "HIGH"))
     s.add_argument("--domain")
     s.set_defaults(func=cmd_patterns)
+    s = sub.add_parser("sync", help="fetch, merge and push the brain's git repository (commits nothing of yours)")
+    s.add_argument("--root", type=Path)
+    s.set_defaults(func=cmd_sync)
+    s = sub.add_parser("git-setup", help="set this clone up: merge driver, .gitattributes, .gitignore, hook")
+    s.add_argument("--root", type=Path)
+    s.set_defaults(func=cmd_git_setup)
+    s = sub.add_parser("merge-driver", help="git's merge driver for brain files (configured by git-setup)")
+    s.add_argument("base", type=Path, help="%%O: the common ancestor's version")
+    s.add_argument("ours", type=Path, help="%%A: our version, overwritten with the result")
+    s.add_argument("theirs", type=Path, help="%%B: their version")
+    s.add_argument("path", help="%%P: the file's path in the work tree")
+    s.set_defaults(func=cmd_merge_driver)
     return ap
 
 
