@@ -143,6 +143,7 @@ class Stats(BaseModel):
     time_saved_minutes: int = Field(description="Estimated minutes saved by all patterns so far.")
     problems: list[Problem] = Field(description="Files that could not be parsed (the first 50); left untouched.")
     problems_total: int = 0
+    last_sync: str | None = Field(default=None, description="devlore serve --git --sync-every: the last sync.")
 
 
 WorkStatus = Literal["in_progress", "blocked", "needs_review", "completed"]

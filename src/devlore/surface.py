@@ -14,6 +14,7 @@ from devlore.errors import Changed, DevloreError
 from devlore.model import ConfidenceChange
 from devlore.service import validate
 from devlore.service.brain import Brain
+from devlore.service.commits import WRITES
 
 __all__ = ["READ", "REWRITE", "WRITE", "compact", "reply", "run"]
 
@@ -51,14 +52,20 @@ def run(fn: Callable[..., M], brain: Brain, **kwargs: Any) -> M:
     try:
         for name, value in kwargs.items():
             validate.check_size(name, value)
-        for _ in range(RETRIES):
-            try:
-                return fn(brain, **kwargs)
-            except Changed:
-                continue  # an editor saved the file mid-operation: re-read and re-apply
-        return fn(brain, **kwargs)
+        if brain.commits is not None and fn.__name__ in WRITES:  # devlore serve --git
+            return brain.commits.run(fn.__name__, lambda: _applied(fn, brain, kwargs))  # type: ignore[no-any-return]
+        return _applied(fn, brain, kwargs)
     except DevloreError as exc:
         raise ToolError(str(exc)) from exc
+
+
+def _applied(fn: Callable[..., M], brain: Brain, kwargs: dict[str, Any]) -> M:
+    for _ in range(RETRIES):
+        try:
+            return fn(brain, **kwargs)
+        except Changed:
+            continue  # an editor saved the file mid-operation: re-read and re-apply
+    return fn(brain, **kwargs)
 
 
 def change_text(c: ConfidenceChange) -> str:

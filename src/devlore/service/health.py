@@ -15,7 +15,9 @@ from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, WORKFLOWS
 from devlore.model import LEVELS, ConfidenceChange, NewPatternResult
 from devlore.service.brain import Brain
 
-__all__ = ["GrowthEvent", "after_write", "counts", "flush", "learned", "reinforced"]
+__all__ = ["FILES", "GrowthEvent", "after_write", "counts", "flush", "learned", "refresh", "reinforced"]
+
+FILES = (HEALTH_CONFIDENCE, HEALTH_GROWTH)
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +117,15 @@ def flush(brain: Brain) -> None:
             due, p.due = p.due, False
         if due:
             _write(brain, events)
+
+
+def refresh(brain: Brain) -> None:
+    """Rewrite ``brain-health/`` from the brain as it is now (after a git merge, say), with
+    whatever events were gathered."""
+    p = _of(brain)
+    with p.lock:
+        p.due = True
+    flush(brain)
 
 
 @atexit.register
