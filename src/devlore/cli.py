@@ -273,6 +273,18 @@ def sync_after_merge(root: Path) -> Callable[[], list[str]]:
     return refresh
 
 
+def _conflict_where(root: Path, rel: str) -> str:
+    """``: line N, unresolved merge conflict in pattern 'X' ...`` for a conflicted brain file."""
+    from devlore.service.stats import conflict_problem
+
+    try:
+        text = (root / rel).read_bytes().decode("utf-8")
+        problem = conflict_problem(rel, text)
+    except Exception:  # only a hint: the file list above is what matters
+        return ""
+    return f": line {problem.line}, {problem.reason}" if problem else ""
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     from devlore.gitops import GitError, Repo
 
@@ -287,7 +299,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return 0
     print(f"Merged {report.merged} commit(s) from {report.upstream}; these files have conflicts (nothing was pushed):")
     for path in report.conflicts:
-        print(f"  {path}")
+        print(f"  {path}{_conflict_where(root, path)}")
     print("Resolve the marked lines, `git add` them, then `git commit` (or run `devlore sync` again).")
     return 1
 
