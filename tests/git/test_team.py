@@ -301,3 +301,28 @@ def test_serve_git_outside_a_work_tree_says_what_to_do(tmp_path: Path, capsys: p
     assert main(["serve", "--root", str(root), "--git"]) == 2
     err = capsys.readouterr().err
     assert "is not inside a git work tree" in err and "git init" in err
+
+
+async def test_background_sync_pulls_what_the_other_clone_pushed_and_memory_stats_says_when(team: Team) -> None:
+    import threading
+    import time
+
+    async with served(team.a, "2026-11-22 09:00") as a:
+        await call(a, "add_example", {"pattern": BATCH, "example": "From A (2026-11-22) - pushed"})
+    assert sync(team.a) == 0
+    brain = brain_at(team.b, "2026-11-22 09:30")
+    auto = attach(brain, Repo.find(team.b))
+    stop = threading.Event()
+    worker = threading.Thread(target=auto.sync_forever, args=(0.2, stop), daemon=True)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 20
+        while "From A (2026-11-22) - pushed" not in (team.b / DEV).read_text("utf-8"):
+            assert time.monotonic() < deadline, "the background sync never pulled"
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        worker.join(10)
+    async with Client(build_server(brain)) as b:
+        stats = await call(b, "memory_stats", {})
+    assert stats["last_sync"] is not None and "pulled 1 commit" in stats["last_sync"]
