@@ -34,6 +34,7 @@ __all__ = [
     "upgrade_confidence",
 ]
 
+ANSWER_BUDGET = 16_000  # characters of pattern summaries per page: SPEC bounds an answer at 20,000
 MAX_MARKDOWN = 5_000  # get_pattern answers stay bounded; the resource has the whole entry
 MAX_EXAMPLES = 30  # the most recent ones
 _NUMBER = re.compile(r"^\s*\d+[.)]\s+")
@@ -95,12 +96,18 @@ def list_patterns(
             continue
         out.append(ref)
     chunk, next_cursor, remaining = page(out, cursor, limit)
-    return PatternList(
-        patterns=[summary(ref, days, today) for ref in chunk],
-        total=len(out),
-        remaining=remaining,
-        next_cursor=next_cursor,
-    )
+    shown: list[PatternSummary] = []
+    used = 0
+    for ref in chunk:  # long names can make a full page too big: it stops early, and says where
+        s = summary(ref, days, today)
+        used += len(s.model_dump_json()) + 1
+        if shown and used > ANSWER_BUDGET:
+            break
+        shown.append(s)
+    if len(shown) < len(chunk):
+        end = int(cursor or 0) + len(shown)
+        next_cursor, remaining = str(end), len(out) - end
+    return PatternList(patterns=shown, total=len(out), remaining=remaining, next_cursor=next_cursor)
 
 
 def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> PatternDetail:
