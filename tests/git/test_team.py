@@ -326,3 +326,23 @@ async def test_background_sync_pulls_what_the_other_clone_pushed_and_memory_stat
     async with Client(build_server(brain)) as b:
         stats = await call(b, "memory_stats", {})
     assert stats["last_sync"] is not None and "pulled 1 commit" in stats["last_sync"]
+
+
+async def test_a_served_clone_tells_its_clients_about_what_a_sync_pulled(team: Team) -> None:
+    import anyio
+
+    from tests.server.test_live import watched
+
+    async with served(team.a, "2026-11-22 09:00") as a:
+        await call(a, "add_example", {"pattern": BATCH, "example": "From A (2026-11-22) - for B's client"})
+    assert sync(team.a) == 0
+    brain = brain_at(team.b, "2026-11-22 09:30")
+    auto = attach(brain, Repo.find(team.b))
+    entry = "memory://patterns/dev/batch-loading-related-rows"
+    async with watched(brain, "legacy", ["memory://patterns/dev", entry]) as (client, inbox):
+        report = await anyio.to_thread.run_sync(auto.sync)
+        await inbox.until(lambda: entry in inbox.updated, 3.0)
+        detail = await call(client, "get_pattern", {"pattern": BATCH})
+    assert report.merged == 1
+    assert "memory://patterns/dev" in inbox.updated
+    assert "From A (2026-11-22) - for B's client" in detail["examples"]
