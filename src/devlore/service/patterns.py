@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from devlore.codec import pattern_edits as edits
 from devlore.codec.patterns import Entry, PatternFile, minutes, slugify
@@ -84,17 +85,29 @@ def list_patterns(
     days = stale_days if stale_days is not None else 90
     # Filter on the parsed entries and build models for one page only: a 50,000-file brain
     # holds thousands of patterns, and a pydantic model each was most of the answer's time.
-    out: list[PatternRef] = []
-    for ref in brain.patterns(domain):
-        e = ref.entry
-        stated, evidence = e.stated, e.evidence
-        if wanted and (stated or evidence) != wanted and evidence != wanted:
-            continue
-        if stale_days is not None and not is_stale(e.last_reinforced, today, stale_days):
-            continue
-        if mismatched and stated == evidence:
-            continue
-        out.append(ref)
+    files = list(brain.pattern_files(domain))
+    # The filtered list is kept while every file's parse is the same one: paging through a
+    # 7,500-pattern brain does not walk it again for each page.
+    key = ("list_patterns", f"{domain}|{wanted}|{stale_days}|{mismatched}")
+    token = (tuple(pf for _, pf in files), today)
+    hit = brain.memo.get(key)
+    out = cast(list[PatternRef], hit[2]) if hit is not None and _same(hit[0], token[0]) and hit[1] == today else None
+    if out is None:
+        out = []
+        for rel, pf in files:
+            name = domain_of(rel)
+            for e in pf.entries:
+                stated, evidence = e.stated, e.evidence
+                if wanted and (stated or evidence) != wanted and evidence != wanted:
+                    continue
+                if stale_days is not None and not is_stale(e.last_reinforced, today, stale_days):
+                    continue
+                if mismatched and stated == evidence:
+                    continue
+                out.append(PatternRef(rel, name, e, pf))
+        if len(brain.memo) > 256:  # filters are open-ended (stale_days): keep the memo small
+            brain.memo.clear()
+        brain.memo[key] = (token[0], today, out)
     chunk, next_cursor, remaining = page(out, cursor, limit)
     shown: list[PatternSummary] = []
     used = 0
@@ -108,6 +121,11 @@ def list_patterns(
         end = int(cursor or 0) + len(shown)
         next_cursor, remaining = str(end), len(out) - end
     return PatternList(patterns=shown, total=len(out), remaining=remaining, next_cursor=next_cursor)
+
+
+def _same(kept: object, now: tuple[PatternFile, ...]) -> bool:
+    """The same parses, object for object (a file re-parsed is a new object)."""
+    return isinstance(kept, tuple) and len(kept) == len(now) and all(a is b for a, b in zip(kept, now, strict=True))
 
 
 def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> PatternDetail:
