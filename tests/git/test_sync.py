@@ -180,7 +180,7 @@ def test_a_conflict_leaves_the_merge_in_progress_and_pushes_nothing(
     remote_before = remote_head(team)
     assert main(["sync", "--root", str(team.b)]) == 1
     out = capsys.readouterr().out
-    assert f"  {EPISODE}\n" in out
+    assert f"  {EPISODE}: line " in out and "unresolved merge conflict" in out
     assert "Resolve the marked lines, `git add` them, then `git commit` (or run `devlore sync` again)." in out
     repo = Repo.find(team.b)
     assert repo.state() == "merge" and remote_head(team) == remote_before
