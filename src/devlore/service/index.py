@@ -133,6 +133,16 @@ class Index:
             if not (self.watching and self._validated):
                 self.validate()
 
+    def current(self) -> None:
+        """Up to date with the files, validated at least once: what ``refresh`` gives a search,
+        minus the warm start (a warm index may answer a search before the start-up check, but
+        figures about the whole brain wait for it)."""
+        if not self._validated:
+            with self._validating:  # the start-up check may be running: wait for it, not redo it
+                if not self._validated:
+                    self._validate(None)
+        self.refresh()
+
     def validate(self, scanned: dict[str, Stat] | None = None) -> None:
         """Compare every memory file's (mtime, size) with the index and re-index the differences.
 

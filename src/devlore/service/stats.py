@@ -84,7 +84,7 @@ def memory_stats(brain: Brain, stale_days: int = 90, index: Index | None = None)
         mismatched += fs.mismatched
         stale += fs.stale
     if index is not None:
-        index.refresh()
+        index.current()
         problems = index.problems()
         n = {
             "experiences": index.count(EPISODIC),
