@@ -116,3 +116,20 @@ def test_parsing_a_pattern_file_does_work_linear_in_its_size() -> None:
     small, big = calls(100), calls(200)
 
     assert big / small < 2.4, f"{small:,} calls for 100 patterns, {big:,} for 200"
+
+
+def test_profile_prints_a_call_tree_for_each_operation(tmp_path: Path) -> None:
+    command = [sys.executable, str(BENCH / "profile.py"), "--files", "100", "--patterns", "20", "--calls", "2"]
+    proc = subprocess.run(
+        [*command, "--brains", str(tmp_path), "add_example", "get_pattern", "memory_stats"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+        cwd=BENCH,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for title in ("add_example on a 20-pattern file", "get_pattern on a 100-file brain", "memory_stats on a 100"):
+        assert f"=== {title}" in proc.stdout
+    assert "patterns.py" in proc.stdout  # a real call tree, through devlore's code
