@@ -184,7 +184,8 @@ class Brain:
         if domain is not None:
             rel = domain_file(domain)
             return [rel] if self.store.exists(rel) else []
-        return self.store.glob(PATTERNS, "*-patterns.md")
+        top = len(PATTERNS) + 1  # a string scan: a pathlib glob resolved every path (issue 6's profiles)
+        return sorted(rel for rel in self.store.scan(PATTERNS) if rel.endswith("-patterns.md") and "/" not in rel[top:])
 
     def pattern_file(self, rel: str) -> PatternFile | None:
         """The parsed file (None if missing); an unparsable file raises ``InvalidDocument``."""

@@ -75,6 +75,8 @@ class Index:
         self.watching = False
         self._lock = threading.Lock()
         self._dirty: set[str] = set()
+        self._generation = 0  # bumped by every change to the index: keys the kept counts
+        self._counts: dict[str, tuple[int, int]] = {}
         self._validated = False
         self._validating = threading.RLock()  # one validation at a time; later callers reuse it
         self._db = self._open(in_memory)
@@ -202,6 +204,7 @@ class Index:
                     mtime, size = current[rel]
                     db.execute("INSERT OR REPLACE INTO files(path, mtime, size) VALUES (?, ?, ?)", (rel, mtime, size))
                 db.execute("COMMIT")
+                self._generation += 1
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
@@ -244,11 +247,14 @@ class Index:
     def count(self, folder: str) -> int:
         """How many indexed memory files lie under ``folder``."""
         with self._lock:
+            kept = self._counts.get(folder)
+            if kept is not None and kept[0] == self._generation:
+                return kept[1]
             # Paths under "f/" sort between "f/" and "f0" ("0" follows "/").
-            row = self._db.execute(
-                "SELECT COUNT(*) FROM files WHERE path >= ? AND path < ?", (folder + "/", folder + "0")
-            )
-            return int(row.fetchone()[0])
+            sql = "SELECT COUNT(*) FROM files WHERE path >= ? AND path < ?"
+            n = int(self._db.execute(sql, (folder + "/", folder + "0")).fetchone()[0])
+            self._counts[folder] = (self._generation, n)
+            return n
 
     def bodies(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" for _ in ids)
