@@ -301,14 +301,16 @@ def _at(per_size: dict[int, dict[str, Any]], files: int) -> dict[str, Any] | Non
 
 READ_WHY = {
     "recall": "BM25 in FTS5 plus a snippet from each hit's body; when few documents hold every word, the OR "
-    "fallback ranks thousands of matches (service/index.py). A per-term top-k would close it",
+    "fallback ranks thousands of matches (service/index.py). A per-term top-k would close most of it.",
     "list_patterns": "the filtered list is kept with the parses, but each page's summaries are built and "
     "serialised (text and structured JSON, validated against the output schema by the SDK) on every call",
     "memory_stats": "problems and counts come from the index, but each call still stats every pattern file and "
     "every work log to know its kept figures are current",
     "get_worklog": "a log's parse is kept, but its entries and insights are rendered on every call",
-    "*": "every answer is a structured JSON the SDK validates against the tool's output schema and serialises "
-    "twice (text and structured), where the bare call returns four characters",
+    "*": "every answer is a structured JSON (up to 14,000 characters for a page of 50 patterns) that the SDK "
+    "validates against the tool's output schema and serialises next to its text, where the bare call returns "
+    "four characters: in process, list_patterns takes 2 ms at 50,000 files and get_pattern 0.3 ms "
+    "(bench/profile.py)",
 }
 
 
@@ -341,7 +343,7 @@ def goals(data: dict[str, Any]) -> list[dict[str, Any]]:
             2.0,
             f"x bare (worst: {worst[0]}; every tool: {each})",
             at=f"{largest:,} files",
-            why=READ_WHY.get(worst[0], READ_WHY["*"]),
+            why=f"{READ_WHY.get(worst[0], '')} Besides, {READ_WHY['*']}".strip(),
         )
     )
     b10 = _at(per, 10_000)
