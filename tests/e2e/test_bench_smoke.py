@@ -119,7 +119,7 @@ def test_parsing_a_pattern_file_does_work_linear_in_its_size() -> None:
 
 
 def test_profile_prints_a_call_tree_for_each_operation(tmp_path: Path) -> None:
-    command = [sys.executable, str(BENCH / "profile.py"), "--files", "100", "--patterns", "20", "--calls", "2"]
+    command = [sys.executable, str(BENCH / "profiling.py"), "--files", "100", "--patterns", "20", "--calls", "2"]
     proc = subprocess.run(
         [*command, "--brains", str(tmp_path), "add_example", "get_pattern", "memory_stats"],
         capture_output=True,

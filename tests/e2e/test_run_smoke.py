@@ -14,6 +14,17 @@ pytestmark = pytest.mark.e2e
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 SUMMARY = {"n", "median_ms", "p95_ms", "min_ms", "max_ms", "samples_ms"}
 READ_TOOLS = {"recall", "list_patterns", "get_pattern", "memory_stats", "get_worklog", "get_worklog_board"}
+WRITE_TOOLS = {
+    "add_pattern",
+    "add_example",
+    "upgrade_confidence",
+    "record_experience",
+    "promote_to_workflow",
+    "open_worklog",
+    "update_worklog",
+    "record_blocker",
+    "resolve_blocker",
+}
 
 
 def test_run_quick_writes_every_figure_the_table_and_the_plots(tmp_path: Path) -> None:
@@ -47,9 +58,13 @@ def test_run_quick_writes_every_figure_the_table_and_the_plots(tmp_path: Path) -
     assert len(data["add_example"]) >= 1
     for add in data["add_example"]:
         assert {"patterns", "file_bytes", "add_example", "raw_file_operation", "ratio_median"} <= set(add)
+    writes = data["write_tools"]["tools"]
+    assert set(writes) == WRITE_TOOLS | {"bare_call"}
+    assert all(stats["n"] == 2 for stats in writes.values())  # every write tool answered without an error
     assert data["notification"]["edits"] == 2
     assert {"measured", "goal", "unit", "met", "label"} <= set(data["goals"][0])
 
     table = (out / "BENCHMARKS.md").read_text(encoding="utf-8")
     assert "MEETS" in table or "MISSES" in table
+    assert "## Write tools on a 100-file brain" in table and "| resolve_blocker |" in table
     assert list(out.glob("*.png"))
