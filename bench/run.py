@@ -50,6 +50,7 @@ from common import (
     summary,
     write_results,
 )
+from devlore.codec.patterns import slugify
 from generate import DEV, write_brain
 from scale import cold_start, first_indexing, server_memory
 
@@ -216,7 +217,14 @@ async def write_tools(files: int, rounds: int, rng: random.Random, cache: Path, 
     samples: dict[str, list[float]] = {}
     async with session(devlore_server(root)) as devlore, session(bare_server()) as bare:
         listed = _checked(await devlore.call_tool("list_patterns", {"level": "HIGH", "limit": 100}), "list_patterns")
-        high = [(p["name"], p["domain"]) for p in (listed.structured_content or {}).get("patterns", [])]
+        workflows = root / "memory/procedural/workflows"
+        high = [  # HIGH patterns with no workflow yet: promote_to_workflow refuses to overwrite one
+            (p["name"], p["domain"])
+            for p in (listed.structured_content or {}).get("patterns", [])
+            if not (workflows / f"{slugify(p['name'])}.md").exists()
+        ]
+        if len(high) <= rounds:
+            raise RuntimeError(f"only {len(high)} HIGH patterns without a workflow for {rounds + 1} promotions")
         patterns, _ = await _names(devlore)
         calls = _write_calls(patterns, high)
         names = [*calls, "bare_call"]
