@@ -264,13 +264,7 @@ def sync_after_merge(root: Path) -> Callable[[], list[str]]:
     patterns; it returns the paths it changed, which sync folds into the merge commit."""
     from devlore.service import health
 
-    def refresh() -> list[str]:
-        brain = _brain(root)
-        before = {rel: brain.store.read(rel) for rel in health.FILES}
-        health.refresh(brain)
-        return [rel for rel in health.FILES if brain.store.read(rel) != before[rel]]
-
-    return refresh
+    return lambda: health.refresh(_brain(root))
 
 
 def _conflict_where(root: Path, rel: str) -> str:

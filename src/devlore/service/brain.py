@@ -37,17 +37,22 @@ def parse_patterns(rel: str, text: str) -> PatternFile:
     Memoised on the exact text: a write re-reads its file under the lock, and the text it
     finds is usually the one a read just parsed, or the one the last write produced (which
     ``remember_parse`` put here). Parses are never mutated, so sharing is safe."""
-    key = (rel, text)
-    with _memo_lock:
-        pf = _MEMO.get(key)
-        if pf is not None:
-            _MEMO.move_to_end(key)
-            return pf
+    pf = _remembered(rel, text)
+    if pf is not None:
+        return pf
     pf = PatternFile.parse(text)
     if pf.outline.unclosed_fence is not None:
         raise InvalidDocument(rel, pf.outline.unclosed_fence + 1, "code fence opened here is never closed")
     remember_parse(rel, text, pf)
     return pf
+
+
+def _remembered(rel: str, text: str) -> PatternFile | None:
+    with _memo_lock:
+        pf = _MEMO.get((rel, text))
+        if pf is not None:
+            _MEMO.move_to_end((rel, text))
+        return pf
 
 
 def remember_parse(rel: str, text: str, pf: PatternFile) -> None:
@@ -67,10 +72,9 @@ def _reparsed(rel: str, text: str, old: PatternFile) -> PatternFile:
     An editor's save usually changes one stretch of a file: the common head and tail are
     found by comparing slices (C speed, halving), and only the lines between are parsed again
     (``PatternFile.edited``, equal to a full parse)."""
-    key = (rel, text)
-    with _memo_lock:
-        if key in _MEMO:
-            return _MEMO[key]
+    known = _remembered(rel, text)
+    if known is not None:
+        return known
     new = Doc.parse(text)
     if new.bom != old.doc.bom:
         return parse_patterns(rel, text)

@@ -123,14 +123,9 @@ class AutoCommit:
         """Fetch, merge (the semantic driver does the files), refresh brain-health, push."""
         from devlore.service import health
 
-        def refresh() -> list[str]:
-            before = {rel: self.brain.store.read(rel) for rel in health.FILES}
-            health.refresh(self.brain)
-            return [rel for rel in health.FILES if self.brain.store.read(rel) != before[rel]]
-
         with self._lock:
             try:
-                report = self.repo.sync(after_merge=refresh)
+                report = self.repo.sync(after_merge=lambda: health.refresh(self.brain))
             except DevloreError as exc:
                 self.last_sync = f"{_now()} failed: {exc}"
                 raise

@@ -119,13 +119,15 @@ def flush(brain: Brain) -> None:
             _write(brain, events)
 
 
-def refresh(brain: Brain) -> None:
+def refresh(brain: Brain) -> list[str]:
     """Rewrite ``brain-health/`` from the brain as it is now (after a git merge, say), with
-    whatever events were gathered."""
+    whatever events were gathered; the health files this changed."""
+    before = {rel: brain.store.read(rel) for rel in FILES}
     p = _of(brain)
     with p.lock:
         p.due = True
     flush(brain)
+    return [rel for rel in FILES if brain.store.read(rel) != before[rel]]
 
 
 @atexit.register
