@@ -11,14 +11,17 @@ __all__ = [
     "EPISODIC",
     "HEALTH_CONFIDENCE",
     "HEALTH_GROWTH",
+    "KIND_FOLDERS",
     "PATTERNS",
     "WORKFLOWS",
     "WORKLOGS",
     "WORK_TYPES",
+    "Kind",
     "WorkType",
     "check_relative",
     "domain_file",
     "domain_of",
+    "kind_of",
 ]
 
 PATTERNS = "memory/semantic/patterns"
@@ -36,6 +39,9 @@ WORK_TYPES: dict[str, tuple[str, str]] = {
     "content": ("content", "content"),
     "research": ("pm", "learning"),
 }
+
+Kind = Literal["pattern", "episode", "workflow", "worklog"]
+KIND_FOLDERS: dict[Kind, str] = {"pattern": PATTERNS, "episode": EPISODIC, "workflow": WORKFLOWS, "worklog": WORKLOGS}
 
 _DOMAIN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SUFFIX = "-patterns.md"
@@ -64,3 +70,14 @@ def check_relative(rel: str) -> str:
     if any(p == ".." for p in parts) or not parts:
         raise OutsideRoot(f"Path {rel!r} leaves the brain root; '..' is not allowed.")
     return "/".join(parts)
+
+
+def kind_of(rel: str) -> Kind | None:
+    """The kind of memory a root-relative path holds, or None for a file that is none of them
+    (a pattern file is ``<domain>-patterns.md`` directly or below the patterns folder)."""
+    for kind, folder in KIND_FOLDERS.items():
+        if rel.startswith(folder + "/"):
+            if kind == "pattern" and not rel.endswith(_SUFFIX):
+                return None
+            return kind
+    return None

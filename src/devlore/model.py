@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 __all__ = [
     "LEVELS",
+    "WORK_STATUSES",
     "Level",
     "evidence_level",
     "examples_needed",
@@ -147,6 +148,7 @@ class Stats(BaseModel):
 
 
 WorkStatus = Literal["in_progress", "blocked", "needs_review", "completed"]
+WORK_STATUSES: tuple[WorkStatus, ...] = ("in_progress", "blocked", "needs_review", "completed")
 
 
 class WorkLogState(BaseModel):

@@ -14,25 +14,15 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from devlore.layout import EPISODIC, PATTERNS, WORKFLOWS, WORKLOGS
+from devlore.layout import KIND_FOLDERS, kind_of
 from devlore.model import Problem
 from devlore.service.brain import Brain
 from devlore.store import Stat
 
-__all__ = ["Candidate", "Document", "Index", "kind_of"]
+__all__ = ["Candidate", "Document", "Index"]
 
 log = logging.getLogger(__name__)
 SCHEMA = 2
-_FOLDERS = {PATTERNS: "pattern", EPISODIC: "episode", WORKFLOWS: "workflow", WORKLOGS: "worklog"}
-
-
-def kind_of(rel: str) -> str | None:
-    for folder, kind in _FOLDERS.items():
-        if rel.startswith(folder + "/"):
-            if kind == "pattern" and not rel.endswith("-patterns.md"):
-                return None
-            return kind
-    return None
 
 
 @dataclass(frozen=True)
@@ -157,7 +147,7 @@ class Index:
         current: dict[str, Stat] = {}
         if scanned is None:
             scanned = {}
-            for folder in _FOLDERS:
+            for folder in KIND_FOLDERS.values():
                 scanned.update(store.scan(folder))
         current = {rel: st for rel, st in scanned.items() if kind_of(rel)}
         with self._lock:
@@ -216,7 +206,7 @@ class Index:
         do, documents holding any term are ranked too (common words match most of a brain)."""
         quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
         wanted = list(kinds)
-        if set(wanted) >= set(_FOLDERS.values()):
+        if set(wanted) >= set(KIND_FOLDERS):
             # Every kind: rank inside FTS5 and join only the best (a third faster when an OR
             # over common words matches most of the brain).
             sql = (
