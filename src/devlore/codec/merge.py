@@ -36,7 +36,8 @@ from devlore.codec.merge_base import (
 from devlore.codec.merge_health import merge_confidence, merge_growth
 from devlore.codec.merge_worklogs import merge_worklog
 from devlore.codec.pattern_edits import footer, rerate
-from devlore.codec.patterns import _B_EXAMPLE, _B_FIELD, _LABEL, _MARKER, _NUMBERED, _RULE, Entry, PatternFile, minutes
+from devlore.codec.pattern_entry import Entry, minutes
+from devlore.codec.patterns import _B_EXAMPLE, _B_FIELD, _LABEL, _MARKER, _NUMBERED, _RULE, PatternFile
 from devlore.codec.text import Doc
 
 __all__ = [

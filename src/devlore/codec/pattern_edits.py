@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from devlore.codec.patterns import _RULE, Entry, PatternFile
+from devlore.codec.pattern_entry import Entry
+from devlore.codec.patterns import _RULE, PatternFile
 from devlore.codec.text import Splice
 from devlore.model import LEVELS, Level, evidence_level
 

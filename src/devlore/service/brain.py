@@ -16,7 +16,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from devlore.codec.patterns import Entry, PatternFile, slugify
+from devlore.codec.pattern_entry import Entry, slugify
+from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc, Splice, body
 from devlore.errors import Ambiguous, DevloreError, InvalidDocument, NotFound
 from devlore.layout import PATTERNS, domain_file, domain_of

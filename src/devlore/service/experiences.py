@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devlore.codec import episodes
-from devlore.codec.patterns import slugify
+from devlore.codec.pattern_entry import slugify
 from devlore.errors import AlreadyExists, InvalidArgument
 from devlore.layout import EPISODIC, WORK_TYPES, domain_file
 from devlore.model import ConfidenceChange, ExperienceResult, NewPatternResult

@@ -6,7 +6,8 @@ import re
 from typing import cast
 
 from devlore.codec import pattern_edits as edits
-from devlore.codec.patterns import Entry, PatternFile, minutes, slugify
+from devlore.codec.pattern_entry import Entry, minutes, slugify
+from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Splice
 from devlore.errors import AlreadyExists, Conflict, InvalidArgument, InvalidTransition
 from devlore.layout import domain_file, domain_of
@@ -31,7 +32,6 @@ __all__ = [
     "get_pattern",
     "list_patterns",
     "summary",
-    "time_saved",
     "upgrade_confidence",
 ]
 
@@ -40,15 +40,6 @@ MAX_MARKDOWN = 5_000  # get_pattern answers stay bounded; the resource has the w
 MAX_EXAMPLES = 30  # the most recent ones
 _NUMBER = re.compile(r"^\s*\d+[.)]\s+")
 _TIME_LABELS = {"pm": "Time saved", "content": "Avg engagement"}
-
-
-def time_saved(entry: Entry) -> int:
-    """Minutes this pattern has saved so far: the written total, else per-use x examples."""
-    total = minutes(entry.field_value("total saved"))
-    if total is not None:
-        return total
-    per_use = minutes(entry.field_value("time saved per use", "time saved", "estimated"))
-    return (per_use or 0) * entry.example_count
 
 
 def summary(ref: PatternRef, stale_days: int = 90, today: object = None) -> PatternSummary:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 from devlore.codec import episodes, workflows
 from devlore.codec.frontmatter import FrontmatterError
 from devlore.codec.merge_base import conflict_regions
+from devlore.codec.pattern_entry import time_saved
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
 from devlore.codec.worklogs import WorkLog
@@ -17,7 +18,6 @@ from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, PATTERNS,
 from devlore.model import LEVELS, Problem, Stats, is_stale
 from devlore.service import health
 from devlore.service.brain import Brain, parse_patterns
-from devlore.service.patterns import time_saved
 from devlore.service.worklog_views import board
 
 if TYPE_CHECKING:
