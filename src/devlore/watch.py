@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 import anyio
+from watchfiles import awatch
 
 from devlore.layout import STATE_DIR
 from devlore.store import Stat, Store
@@ -101,8 +102,6 @@ async def watch(
 
 
 async def _events(root: Path, report: Callable[[Iterable[str] | None], Awaitable[None]], stop: anyio.Event) -> None:
-    from watchfiles import awatch  # imported here: the server answers `initialize` without it
-
     while not stop.is_set():
         try:
             async for changes in awatch(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import cast
 
 from devlore.codec import pattern_edits as edits
@@ -43,8 +44,6 @@ _TIME_LABELS = {"pm": "Time saved", "content": "Avg engagement"}
 
 
 def summary(ref: PatternRef, stale_days: int = 90, today: object = None) -> PatternSummary:
-    from datetime import date
-
     e = ref.entry
     day = today if isinstance(today, date) else date.today()
     return PatternSummary(
