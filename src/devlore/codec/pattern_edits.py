@@ -201,7 +201,7 @@ def footer(pf: PatternFile, today: str, counted: list[Level] | None = None) -> l
         start, end = pf.footer.breakdown
         rows = tuple(
             f"- {level}: {_plural(counts[level], 'pattern')} ({_percent(counts[level], total)}%)"
-            for level in ("HIGH", "MEDIUM", "LOW")
+            for level in reversed(LEVELS)  # highest first
         )
         edits.append(Splice(start, end, rows))
     return edits

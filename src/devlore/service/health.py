@@ -149,9 +149,10 @@ def _write(brain: Brain, events: list[GrowthEvent]) -> None:
         )
     n = counts(brain)
     total = sum(len(r) for r in rows.values())
+    by_level = ", ".join(f"{len(rows[level])} {level}" for level in reversed(LEVELS))  # "2 HIGH, 0 MEDIUM, 1 LOW"
     stats = (
-        f"{_plural(total, 'pattern')} ({len(rows['HIGH'])} HIGH, {len(rows['MEDIUM'])} MEDIUM, "
-        f"{len(rows['LOW'])} LOW), {_plural(n['experiences'], 'experience')}, {_plural(n['workflows'], 'workflow')}"
+        f"{_plural(total, 'pattern')} ({by_level}), {_plural(n['experiences'], 'experience')}, "
+        f"{_plural(n['workflows'], 'workflow')}"
     )
     today = brain.today()
     monday = week_of(today)

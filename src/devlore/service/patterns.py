@@ -36,7 +36,7 @@ __all__ = [
     "upgrade_confidence",
 ]
 
-ANSWER_BUDGET = 16_000  # characters of pattern summaries per page: SPEC bounds an answer at 20,000
+ANSWER_BUDGET = 16_000  # characters of pattern summaries per page: an answer stays under 20,000
 MAX_MARKDOWN = 5_000  # get_pattern answers stay bounded; the resource has the whole entry
 MAX_EXAMPLES = 30  # the most recent ones
 _NUMBER = re.compile(r"^\s*\d+[.)]\s+")
@@ -168,7 +168,8 @@ def _levels_with(pf: PatternFile, entry: Entry, level: Level) -> list[Level]:
 
 
 def _full_date(line: str) -> str | None:
-    """The example's own ``(YYYY-MM-DD)``, which SPEC makes its Last reinforced date."""
+    """The example's own ``(YYYY-MM-DD)``, which becomes its Last reinforced date (docs/FORMAT.md,
+    '3. How the tools edit pattern files')."""
     m = re.search(r"\((\d{4}-\d{2}-\d{2})\)", line)
     return m.group(1) if m else None
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from devlore.codec import worklog_items as items
 from devlore.codec.worklogs import FIELDS, WLEntry, WorkLog
 from devlore.errors import DevloreError, InvalidArgument
-from devlore.layout import WORKLOGS
+from devlore.layout import WORKLOGS, directly_in
 from devlore.model import BoardRow, EntryView, Insights, WorkLogAnswer
 from devlore.service.brain import Brain
 from devlore.service.paging import page
@@ -206,7 +206,7 @@ def board(brain: Brain) -> list[BoardRow]:
     """One row per work log, each re-read only when its file changed (Brain.derived)."""
     rows: list[BoardRow] = []
     for rel, stat in sorted(brain.store.scan(WORKLOGS).items()):
-        if "/" in rel[len(WORKLOGS) + 1 :]:
+        if not directly_in(WORKLOGS, rel):
             continue
         try:
             row = brain.derived(rel, "board", board_row, stat)
