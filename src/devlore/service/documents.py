@@ -14,7 +14,7 @@ from devlore.codec.merge_base import conflict_regions
 from devlore.codec.patterns import PatternFile
 from devlore.codec.worklogs import WorkLog
 from devlore.errors import DevloreError, InvalidDocument
-from devlore.layout import PATTERNS, WORKLOGS
+from devlore.layout import PATTERNS, WORKLOGS, Kind
 from devlore.model import Level, Problem
 from devlore.service.brain import Brain
 
@@ -26,7 +26,7 @@ LEVEL_TIER: dict[Level, float] = {"HIGH": 0.3, "MEDIUM": 0.1, "LOW": 0.05}
 
 @dataclass(frozen=True)
 class Document:
-    kind: str
+    kind: Kind
     title: str
     path: str
     body: str
