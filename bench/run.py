@@ -50,7 +50,7 @@ from common import (
     summary,
     write_results,
 )
-from devlore.codec.patterns import slugify
+from devlore.codec.pattern_entry import slugify
 from generate import DEV, write_brain
 from scale import cold_start, first_indexing, server_memory
 

@@ -1,6 +1,17 @@
-"""Imports run one way (STYLE.md): model/errors <- codec, layout <- store <- service <- server <- cli.
+"""The shape of the code, checked from its source with ``ast`` (nothing is imported).
 
-``mcp`` is imported only by the protocol layer, and the filesystem only by store and cli.
+- Imports run one way: model/errors <- codec, layout <- store <- service <- server <- cli;
+  ``mcp`` is imported only by the protocol layer, and the filesystem only by store and cli.
+- No import cycles inside ``devlore``. Every import statement counts, including those inside
+  functions and those under ``if TYPE_CHECKING:``: a type-only import is still a dependency,
+  and a cycle that only ``TYPE_CHECKING`` keeps alive is still two modules that cannot be
+  understood, or moved, apart.
+- No import inside a function: it hides a dependency, usually one that runs the wrong way.
+  A function that needs one to dodge a cycle lives in the wrong module; move it down a layer.
+- No module over 400 lines: split it along a seam it already has.
+
+The checker is ``tests/architecture.py``; the last tests run it on small generated packages
+to show it catches what it should and passes what it should.
 """
 
 from __future__ import annotations
@@ -8,7 +19,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.architecture import cycles, function_local_imports, import_graph, long_modules
+
 SRC = Path(__file__).resolve().parent.parent / "src" / "devlore"
+MAX_LINES = 400
 
 # module (relative to src/devlore, without .py) prefix -> imports it must not use
 FORBIDDEN: dict[str, tuple[str, ...]] = {
@@ -51,3 +65,83 @@ def test_mcp_is_imported_only_by_the_protocol_layer() -> None:
         if any(name == "mcp" or name.startswith("mcp.") for name in imports(path))
     )
     assert users == ["cli.py", "edges.py", "live.py", "resources.py", "server.py", "surface.py", "worklog_tools.py"]
+
+
+def test_devlore_has_no_import_cycles() -> None:
+    assert [" -> ".join(cycle) for cycle in cycles(import_graph(SRC))] == []
+
+
+def test_no_module_imports_inside_a_function() -> None:
+    assert function_local_imports(SRC) == []
+
+
+def test_no_module_is_over_400_lines() -> None:
+    assert long_modules(SRC, MAX_LINES) == []
+
+
+# -- the checker itself, on packages made for the purpose -------------------------------------
+
+
+def _package(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root / next(iter(files)).split("/")[0]
+
+
+def test_a_cycle_closed_by_an_import_inside_a_function_is_found_and_named(tmp_path: Path) -> None:
+    pkg = _package(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/low/__init__.py": "",
+            "pkg/low/stats.py": "from pkg.low import recall\n\nN = 1\n",
+            "pkg/low/recall.py": "from pkg import index\n",
+            "pkg/index.py": "def documents() -> int:\n    from pkg.low.stats import N\n\n    return N\n",
+            "pkg/other.py": "import pkg.index\n",
+        },
+    )
+
+    assert cycles(import_graph(pkg)) == [["pkg.index", "pkg.low.stats", "pkg.low.recall", "pkg.index"]]
+    assert function_local_imports(pkg) == ["pkg/index.py:2 imports pkg.low.stats: N"]
+
+
+def test_a_cycle_through_a_type_checking_import_counts(tmp_path: Path) -> None:
+    pkg = _package(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from pkg.b import B\n",
+            "pkg/b.py": "from .a import *\n\nB = 1\n",
+        },
+    )
+
+    assert cycles(import_graph(pkg)) == [["pkg.a", "pkg.b", "pkg.a"]]
+    assert function_local_imports(pkg) == []
+
+
+def test_a_package_whose_imports_run_one_way_passes(tmp_path: Path) -> None:
+    pkg = _package(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/model.py": "import os\n\nX = os.sep\n",
+            "pkg/codec/__init__.py": "",
+            "pkg/codec/text.py": "from pkg.model import X\n",
+            "pkg/service.py": "from pkg import model\nfrom pkg.codec import text\nfrom . import codec\n",
+            "pkg/cli.py": "import pkg.service\n\n\ndef main() -> None:\n    print(pkg.service)\n",
+        },
+    )
+
+    assert import_graph(pkg) == {
+        "pkg": set(),
+        "pkg.cli": {"pkg.service"},
+        "pkg.codec": set(),
+        "pkg.codec.text": {"pkg.model"},
+        "pkg.model": set(),
+        "pkg.service": {"pkg.codec", "pkg.codec.text", "pkg.model"},
+    }
+    assert cycles(import_graph(pkg)) == []
+    assert function_local_imports(pkg) == []
+    assert long_modules(pkg, 4) == ["pkg/cli.py (5 lines)"]

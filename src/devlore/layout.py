@@ -8,28 +8,38 @@ from typing import Literal
 from devlore.errors import InvalidArgument, OutsideRoot
 
 __all__ = [
+    "BRAIN_FOLDERS",
     "EPISODIC",
+    "HEALTH",
     "HEALTH_CONFIDENCE",
     "HEALTH_GROWTH",
     "KIND_FOLDERS",
+    "MEMORY",
     "PATTERNS",
+    "PATTERN_SUFFIX",
+    "SKELETON",
     "WORKFLOWS",
     "WORKLOGS",
     "WORK_TYPES",
     "Kind",
     "WorkType",
     "check_relative",
+    "directly_in",
     "domain_file",
     "domain_of",
     "kind_of",
 ]
 
-PATTERNS = "memory/semantic/patterns"
-EPISODIC = "memory/episodic"
-WORKFLOWS = "memory/procedural/workflows"
-WORKLOGS = "memory/worklogs"
-HEALTH_CONFIDENCE = "brain-health/pattern-confidence.md"
-HEALTH_GROWTH = "brain-health/growth-log.md"
+MEMORY = "memory"
+HEALTH = "brain-health"
+BRAIN_FOLDERS = (MEMORY, HEALTH)  # the top folders that hold a brain's files
+PATTERNS = f"{MEMORY}/semantic/patterns"
+EPISODIC = f"{MEMORY}/episodic"
+WORKFLOWS = f"{MEMORY}/procedural/workflows"
+WORKLOGS = f"{MEMORY}/worklogs"
+HEALTH_CONFIDENCE = f"{HEALTH}/pattern-confidence.md"
+HEALTH_GROWTH = f"{HEALTH}/growth-log.md"
+PATTERN_SUFFIX = "-patterns.md"
 STATE_DIR = ".devlore"
 
 WorkType = Literal["code", "client", "content", "research"]
@@ -43,8 +53,16 @@ WORK_TYPES: dict[str, tuple[str, str]] = {
 Kind = Literal["pattern", "episode", "workflow", "worklog"]
 KIND_FOLDERS: dict[Kind, str] = {"pattern": PATTERNS, "episode": EPISODIC, "workflow": WORKFLOWS, "worklog": WORKLOGS}
 
+SKELETON: tuple[str, ...] = (
+    PATTERNS,
+    *(f"{EPISODIC}/{folder}" for _, folder in WORK_TYPES.values()),
+    WORKFLOWS,
+    WORKLOGS,
+    HEALTH,
+)
+"""The folders a new brain starts with (``devlore init``): one episode folder per work type."""
+
 _DOMAIN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_SUFFIX = "-patterns.md"
 
 
 def domain_file(domain: str) -> str:
@@ -54,12 +72,12 @@ def domain_file(domain: str) -> str:
             f"Invalid domain {domain!r}: use the pattern file's name before '-patterns.md', "
             "lower-case letters, digits and dashes (e.g. 'dev', 'pm', 'content')."
         )
-    return f"{PATTERNS}/{domain}{_SUFFIX}"
+    return f"{PATTERNS}/{domain}{PATTERN_SUFFIX}"
 
 
 def domain_of(path: str) -> str:
     name = path.rsplit("/", 1)[-1]
-    return name[: -len(_SUFFIX)] if name.endswith(_SUFFIX) else name.removesuffix(".md")
+    return name[: -len(PATTERN_SUFFIX)] if name.endswith(PATTERN_SUFFIX) else name.removesuffix(".md")
 
 
 def check_relative(rel: str) -> str:
@@ -77,7 +95,14 @@ def kind_of(rel: str) -> Kind | None:
     (a pattern file is ``<domain>-patterns.md`` directly or below the patterns folder)."""
     for kind, folder in KIND_FOLDERS.items():
         if rel.startswith(folder + "/"):
-            if kind == "pattern" and not rel.endswith(_SUFFIX):
+            if kind == "pattern" and not rel.endswith(PATTERN_SUFFIX):
                 return None
             return kind
     return None
+
+
+def directly_in(folder: str, rel: str, suffix: str = ".md") -> bool:
+    """``rel`` names a ``suffix`` file in ``folder`` itself, not in a folder below it (the
+    pattern files and work logs devlore lists; ``kind_of`` also counts deeper files)."""
+    parent, _, name = rel.rpartition("/")
+    return parent == folder and name.endswith(suffix)

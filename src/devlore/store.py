@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from devlore.errors import Changed, Conflict, InvalidDocument, OutsideRoot
 from devlore.layout import STATE_DIR, check_relative
 
@@ -196,8 +198,6 @@ class Store:
 
     @contextlib.contextmanager
     def _file_lock(self, rel: str) -> Iterator[None]:
-        from filelock import FileLock, Timeout  # imported on first write: keeps start-up lean
-
         locks = self.root / STATE_DIR / "locks"
         locks.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()[:16]

@@ -13,15 +13,16 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 import anyio
+from watchfiles import awatch
 
-from devlore.layout import STATE_DIR
+from devlore.layout import BRAIN_FOLDERS, STATE_DIR
 from devlore.store import Stat, Store
 
 __all__ = ["IGNORED_DIRS", "diff", "relevant", "watch"]
 
 log = logging.getLogger(__name__)
 IGNORED_DIRS = frozenset({".git", ".hg", ".svn", STATE_DIR, "node_modules", ".obsidian", ".trash"})
-_WATCHED = ("memory/", "brain-health/")
+_WATCHED = tuple(f"{folder}/" for folder in BRAIN_FOLDERS)
 OnChange = Callable[[set[str]], Awaitable[None]]
 CATCH_UP = 0.5  # seconds after start: one rescan for changes made while the watcher started
 
@@ -49,7 +50,7 @@ def diff(before: dict[str, Stat], after: dict[str, Stat]) -> set[str]:
 
 def scan(store: Store) -> dict[str, Stat]:
     found: dict[str, Stat] = {}
-    for folder in ("memory", "brain-health"):
+    for folder in BRAIN_FOLDERS:
         found.update(store.scan(folder))
     return found
 
@@ -101,8 +102,6 @@ async def watch(
 
 
 async def _events(root: Path, report: Callable[[Iterable[str] | None], Awaitable[None]], stop: anyio.Event) -> None:
-    from watchfiles import awatch  # imported here: the server answers `initialize` without it
-
     while not stop.is_set():
         try:
             async for changes in awatch(

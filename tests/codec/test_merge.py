@@ -27,7 +27,8 @@ from devlore.codec.merge import (
     merge_worklog,
 )
 from devlore.codec.pattern_edits import NewPattern, footer, insert_entry, levels, new_file
-from devlore.codec.patterns import Entry, PatternFile
+from devlore.codec.pattern_entry import Entry
+from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Splice
 from devlore.codec.worklogs import WorkLog, entry_header, frontmatter_edits
 from devlore.model import evidence_level

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devlore.codec import pattern_edits
-from devlore.codec.patterns import PatternFile, slugify
+from devlore.codec.pattern_entry import slugify
+from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc, Splice, ending
 from devlore.model import LEVELS, evidence_level
 

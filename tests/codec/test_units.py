@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devlore.codec import episodes, frontmatter, workflows
-from devlore.codec.patterns import minutes, slugify
+from devlore.codec.pattern_entry import minutes, slugify
 from devlore.codec.structure import Heading, outline
 from tests.conftest import FIXTURES
 

@@ -1,4 +1,4 @@
-"""Episodic notes: read any shape (frontmatter or not), write the SPEC §4 shape."""
+"""Episodic notes: read any shape (frontmatter or not), write the shape of docs/FORMAT.md, '4. Episodes'."""
 
 from __future__ import annotations
 

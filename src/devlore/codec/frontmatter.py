@@ -10,6 +10,9 @@ import json
 import re
 from typing import Any
 
+import frontmatter
+import yaml
+
 from devlore.codec.text import BOM
 
 __all__ = ["FrontmatterError", "read", "render", "scalar", "span"]
@@ -38,9 +41,6 @@ def span(lines: list[str]) -> tuple[int, int] | None:
 
 def read(text: str) -> tuple[dict[str, Any], str]:
     """Metadata and content; a broken block raises ``FrontmatterError`` with its line."""
-    import frontmatter  # imported on first use: keeps server start-up lean
-    import yaml
-
     try:
         post = frontmatter.loads(text.removeprefix(BOM))
     except yaml.YAMLError as exc:

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 
 from devlore.codec.structure import outline
 from devlore.codec.text import Doc, Splice
+from devlore.model import Level
 
 __all__ = ["SECTIONS", "confidence_text", "growth_text"]
 
-SECTIONS = {
+SECTIONS: dict[Level, str] = {  # highest first, as the file lists them
     "HIGH": "High Confidence (5+ examples)",
     "MEDIUM": "Medium Confidence (2-4 examples)",
     "LOW": "Low Confidence (1 example)",

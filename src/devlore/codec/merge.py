@@ -36,7 +36,8 @@ from devlore.codec.merge_base import (
 from devlore.codec.merge_health import merge_confidence, merge_growth
 from devlore.codec.merge_worklogs import merge_worklog
 from devlore.codec.pattern_edits import footer, rerate
-from devlore.codec.patterns import _B_EXAMPLE, _B_FIELD, _LABEL, _MARKER, _NUMBERED, _RULE, Entry, PatternFile, minutes
+from devlore.codec.pattern_entry import Entry, minutes
+from devlore.codec.patterns import _B_EXAMPLE, _B_FIELD, _LABEL, _MARKER, _NUMBERED, _RULE, PatternFile
 from devlore.codec.text import Doc
 
 __all__ = [
@@ -260,7 +261,8 @@ def _merge_entry(
     merged = {k: out for k in order if (out := _resolve(k, bp.get(k), op.get(k), tp.get(k))) is not None}
     labels = {**tp, **op}
     lines, found = assemble(op, tp, merged, order, lambda k: f"pattern '{oe.name}', {labels[k].label}")
-    # Confidence and Based on follow the merged examples (SPEC §3.4), as add_example does.
+    # Confidence and Based on follow the merged examples (docs/FORMAT.md, '2.4 Confidence is
+    # evidence'), as add_example does.
     mini = PatternFile.parse("\n".join(lines) + "\n")
     entry = mini.entries[0] if mini.entries and mini.entries[0].start == 0 else None
     if entry is None:

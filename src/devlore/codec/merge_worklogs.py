@@ -1,4 +1,4 @@
-"""Three-way merge of work logs (SPEC §6), for ``devlore.codec.merge``.
+"""Three-way merge of work logs (docs/FORMAT.md, '6. Work logs'), for ``devlore.codec.merge``.
 
 Entries base already had are merged in place, field by field. Entries either side added are
 all kept, in time order, numbered on from base's last version; the frontmatter's ``version``

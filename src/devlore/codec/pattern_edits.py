@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from devlore.codec.patterns import _RULE, Entry, PatternFile
+from devlore.codec.pattern_entry import Entry
+from devlore.codec.patterns import _RULE, PatternFile
 from devlore.codec.text import Splice
 from devlore.model import LEVELS, Level, evidence_level
 
@@ -200,7 +201,7 @@ def footer(pf: PatternFile, today: str, counted: list[Level] | None = None) -> l
         start, end = pf.footer.breakdown
         rows = tuple(
             f"- {level}: {_plural(counts[level], 'pattern')} ({_percent(counts[level], total)}%)"
-            for level in ("HIGH", "MEDIUM", "LOW")
+            for level in reversed(LEVELS)  # highest first
         )
         edits.append(Splice(start, end, rows))
     return edits

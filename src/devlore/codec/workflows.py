@@ -1,4 +1,4 @@
-"""Procedural workflows (SPEC §5): read the header fields and lists, render new ones."""
+"""Procedural workflows (docs/FORMAT.md, '5. Workflows'): read the header fields and lists, render new ones."""
 
 from __future__ import annotations
 

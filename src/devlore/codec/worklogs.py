@@ -1,4 +1,5 @@
-"""Work logs (SPEC §6): frontmatter, H1, one ``## vN | date time | Title [TAG]`` entry per session.
+"""Work logs: frontmatter, H1, one ``## vN | date time | Title [TAG]`` entry per session (see
+docs/FORMAT.md, '6. Work logs').
 
 Parsing keeps the ``Doc``; edits are splices of single fields of the *latest* entry and of
 the frontmatter's ``version:``/``status:`` lines, so earlier entries stay byte-identical.
@@ -8,16 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import cast
 
 from devlore.codec import frontmatter
 from devlore.codec.structure import outline
 from devlore.codec.text import Doc, Splice
-from devlore.model import WorkStatus
+from devlore.model import WORK_STATUSES, WorkStatus
 
 __all__ = [
     "FIELDS",
-    "STATUSES",
     "WLEntry",
     "WorkLog",
     "entry_header",
@@ -26,10 +25,10 @@ __all__ = [
     "set_field",
 ]
 
-STATUSES = ("in_progress", "blocked", "needs_review", "completed")
-TAGS = {"blocked": "[BLOCKED]", "needs_review": "[NEEDS_REVIEW]", "completed": "[COMPLETED]"}
+TAGS: dict[str, str] = {"blocked": "[BLOCKED]", "needs_review": "[NEEDS_REVIEW]", "completed": "[COMPLETED]"}
 
-# SPEC §6 order; devlore adds Status (after Now, as people write it) and Completed/Deferred.
+# The order of docs/FORMAT.md, '6. Work logs'; devlore adds Status (after Now, as people write
+# it) and Completed/Deferred.
 FIELDS: dict[str, str] = {
     "prev": "Prev",
     "now": "Now",
@@ -118,7 +117,7 @@ class WorkLog:
     @property
     def status(self) -> WorkStatus:
         s = str(self.meta.get("status", "")).strip()
-        return cast(WorkStatus, s) if s in STATUSES else "in_progress"
+        return s if s in WORK_STATUSES else "in_progress"
 
     @classmethod
     def parse(cls, text: str) -> WorkLog:
@@ -165,7 +164,7 @@ def entry_header(version: int, when: str, title: str, status: str) -> str:
 
 def set_field(entry: WLEntry, key: str, new: list[str]) -> Splice:
     """Replace the field ``key`` of ``entry`` with ``new`` lines (label line first), or insert it
-    at its place in SPEC order. An empty ``new`` removes the field."""
+    at its place in the field order. An empty ``new`` removes the field."""
     if key in entry.fields:
         b = entry.fields[key]
         return Splice(b.line, b.end, tuple(new))

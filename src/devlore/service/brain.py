@@ -16,10 +16,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from devlore.codec.patterns import Entry, PatternFile, slugify
+from devlore.codec.pattern_entry import Entry, slugify
+from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc, Splice, body
 from devlore.errors import Ambiguous, DevloreError, InvalidDocument, NotFound
-from devlore.layout import PATTERNS, domain_file, domain_of
+from devlore.layout import PATTERN_SUFFIX, PATTERNS, directly_in, domain_file, domain_of
 from devlore.store import Stat, Store
 
 __all__ = ["Brain", "PatternRef", "parse_patterns", "remember_parse"]
@@ -188,8 +189,8 @@ class Brain:
         if domain is not None:
             rel = domain_file(domain)
             return [rel] if self.store.exists(rel) else []
-        top = len(PATTERNS) + 1  # a string scan: a pathlib glob resolved every path (issue 6's profiles)
-        return sorted(rel for rel in self.store.scan(PATTERNS) if rel.endswith("-patterns.md") and "/" not in rel[top:])
+        # a string scan: a pathlib glob resolved every path, which profiles showed to be slow
+        return sorted(rel for rel in self.store.scan(PATTERNS) if directly_in(PATTERNS, rel, PATTERN_SUFFIX))
 
     def pattern_file(self, rel: str) -> PatternFile | None:
         """The parsed file (None if missing); an unparsable file raises ``InvalidDocument``."""

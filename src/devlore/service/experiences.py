@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devlore.codec import episodes
-from devlore.codec.patterns import slugify
+from devlore.codec.pattern_entry import slugify
 from devlore.errors import AlreadyExists, InvalidArgument
-from devlore.layout import EPISODIC, WORK_TYPES, domain_file
+from devlore.layout import EPISODIC, WORK_TYPES, domain_file, domain_of
 from devlore.model import ConfidenceChange, ExperienceResult, NewPatternResult
 from devlore.service import health, validate
 from devlore.service.brain import Brain
@@ -110,7 +110,7 @@ def record_experience(
             files[ref.path], change = reinforce_text(ref.path, text, ref.entry.name, line, day, today, rel)
             changes.append(change)
         for path, draft in drafts:
-            domain = path.rsplit("/", 1)[-1].removesuffix("-patterns.md")
+            domain = domain_of(path)
             files[path] = insert_text(path, files[path], draft, domain, today, brain)
             created.append(NewPatternResult(name=draft.name, slug=slugify(draft.name), path=path, confidence="LOW"))
         files[rel] = episodes.render(

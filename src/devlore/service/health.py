@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from devlore.codec.health import confidence_text, growth_text
+from devlore.codec.pattern_entry import time_saved
 from devlore.errors import DevloreError
 from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, WORKFLOWS, WORKLOGS
 from devlore.model import LEVELS, ConfidenceChange, NewPatternResult
@@ -139,8 +140,6 @@ def _flush_all() -> None:
 def _write(brain: Brain, events: list[GrowthEvent]) -> None:
     """A health file that cannot be written is logged and reported; the writes that caused
     the refresh have already landed and stay."""
-    from devlore.service.patterns import time_saved
-
     rows: dict[str, list[str]] = {level: [] for level in LEVELS}
     for ref in brain.patterns():
         e = ref.entry
@@ -150,9 +149,10 @@ def _write(brain: Brain, events: list[GrowthEvent]) -> None:
         )
     n = counts(brain)
     total = sum(len(r) for r in rows.values())
+    by_level = ", ".join(f"{len(rows[level])} {level}" for level in reversed(LEVELS))  # "2 HIGH, 0 MEDIUM, 1 LOW"
     stats = (
-        f"{_plural(total, 'pattern')} ({len(rows['HIGH'])} HIGH, {len(rows['MEDIUM'])} MEDIUM, "
-        f"{len(rows['LOW'])} LOW), {_plural(n['experiences'], 'experience')}, {_plural(n['workflows'], 'workflow')}"
+        f"{_plural(total, 'pattern')} ({by_level}), {_plural(n['experiences'], 'experience')}, "
+        f"{_plural(n['workflows'], 'workflow')}"
     )
     today = brain.today()
     monday = week_of(today)

@@ -17,22 +17,13 @@ from dataclasses import dataclass
 from devlore.layout import KIND_FOLDERS, kind_of
 from devlore.model import Problem
 from devlore.service.brain import Brain
+from devlore.service.documents import documents
 from devlore.store import Stat
 
-__all__ = ["Candidate", "Document", "Index"]
+__all__ = ["Candidate", "Index"]
 
 log = logging.getLogger(__name__)
 SCHEMA = 2
-
-
-@dataclass(frozen=True)
-class Document:
-    kind: str
-    title: str
-    path: str
-    body: str
-    tier: float = 0.0
-    day: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,8 +154,6 @@ class Index:
         gone = [rel for rel in scope if rel not in current and rel in known]
         if not changed and not gone:
             return
-        from devlore.service.recall import documents
-
         parsed = {rel: documents(self.brain, rel, kind_of(rel) or "") for rel in changed}
 
         with self._lock:

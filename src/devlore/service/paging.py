@@ -1,4 +1,4 @@
-"""Cursor paging for list answers, so no answer grows with the brain (SPEC: 20,000 characters)."""
+"""Cursor paging for list answers, so no answer grows with the brain (each stays under 20,000 characters)."""
 
 from __future__ import annotations
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import cast
 
 from devlore.codec import pattern_edits as edits
-from devlore.codec.patterns import Entry, PatternFile, minutes, slugify
+from devlore.codec.pattern_entry import Entry, minutes, slugify
+from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Splice
 from devlore.errors import AlreadyExists, Conflict, InvalidArgument, InvalidTransition
 from devlore.layout import domain_file, domain_of
@@ -31,29 +33,17 @@ __all__ = [
     "get_pattern",
     "list_patterns",
     "summary",
-    "time_saved",
     "upgrade_confidence",
 ]
 
-ANSWER_BUDGET = 16_000  # characters of pattern summaries per page: SPEC bounds an answer at 20,000
+ANSWER_BUDGET = 16_000  # characters of pattern summaries per page: an answer stays under 20,000
 MAX_MARKDOWN = 5_000  # get_pattern answers stay bounded; the resource has the whole entry
 MAX_EXAMPLES = 30  # the most recent ones
 _NUMBER = re.compile(r"^\s*\d+[.)]\s+")
 _TIME_LABELS = {"pm": "Time saved", "content": "Avg engagement"}
 
 
-def time_saved(entry: Entry) -> int:
-    """Minutes this pattern has saved so far: the written total, else per-use x examples."""
-    total = minutes(entry.field_value("total saved"))
-    if total is not None:
-        return total
-    per_use = minutes(entry.field_value("time saved per use", "time saved", "estimated"))
-    return (per_use or 0) * entry.example_count
-
-
 def summary(ref: PatternRef, stale_days: int = 90, today: object = None) -> PatternSummary:
-    from datetime import date
-
     e = ref.entry
     day = today if isinstance(today, date) else date.today()
     return PatternSummary(
@@ -178,7 +168,8 @@ def _levels_with(pf: PatternFile, entry: Entry, level: Level) -> list[Level]:
 
 
 def _full_date(line: str) -> str | None:
-    """The example's own ``(YYYY-MM-DD)``, which SPEC makes its Last reinforced date."""
+    """The example's own ``(YYYY-MM-DD)``, which becomes its Last reinforced date (docs/FORMAT.md,
+    '3. How the tools edit pattern files')."""
     m = re.search(r"\((\d{4}-\d{2}-\d{2})\)", line)
     return m.group(1) if m else None
 

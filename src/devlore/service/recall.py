@@ -1,8 +1,8 @@
-"""``recall``: BM25 over titles, fields and bodies of every memory, with SPEC's boosts.
+"""``recall``: BM25 over titles, fields and bodies of every memory, with boosts.
 
 Text relevance comes from the FTS5 index (``service/index.py``); among comparable hits an
 exact title match ranks first, then HIGH patterns, experiences of the last 30 days, MEDIUM
-and LOW patterns, then the rest.
+and LOW patterns, then the rest (the level tiers are ``service.documents.LEVEL_TIER``).
 """
 
 from __future__ import annotations
@@ -10,76 +10,26 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from devlore.codec import episodes, workflows
-from devlore.codec.frontmatter import FrontmatterError
-from devlore.codec.worklogs import WorkLog
-from devlore.errors import DevloreError, InvalidArgument, InvalidDocument
-from devlore.model import Hit, Problem, RecallResult
+from devlore.errors import InvalidArgument
+from devlore.layout import KIND_FOLDERS
+from devlore.model import Hit, RecallResult
 from devlore.service.brain import Brain
-from devlore.service.index import Candidate, Document, Index
+from devlore.service.index import Candidate, Index
 
-__all__ = ["KINDS", "documents", "recall", "tokens"]
+__all__ = ["recall", "tokens"]
 
-KINDS = ("pattern", "episode", "workflow", "worklog")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset(
     "a an and are as at be by for from how i in is it of on or that the this to was what when with".split()
 )
-_LEVEL_TIER = {"HIGH": 0.3, "MEDIUM": 0.1, "LOW": 0.05}
 _RECENT_TIER = 0.15
 _EXACT_TIER = 1.0
 _CANDIDATES = 200
-MAX_HITS = 25  # with titles capped, 25 hits stay far under SPEC's 20,000-character answer
+MAX_HITS = 25  # with titles capped, 25 hits keep an answer far under 20,000 characters
 
 
 def tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP and t != "_"]
-
-
-def documents(brain: Brain, rel: str, kind: str) -> tuple[list[Document], Problem | None]:
-    """What the index stores for one file (one document per pattern entry, else one per
-    file) and why the file could not be read, if it could not."""
-    try:
-        if kind == "pattern":
-            pf = brain.pattern_file(rel)  # a file that stops parsing keeps its last good state
-            if pf is None:
-                return [], None
-            failed = brain.problems.get(rel)
-            problem = Problem(path=rel, line=failed.line, reason=failed.reason) if failed else None
-            if problem is None and any("<<<<<<<" in line for line in pf.lines):
-                problem = _conflict(rel, pf.doc.render())
-            return [
-                Document(
-                    "pattern",
-                    e.name,
-                    f"{rel}#{e.slug}",
-                    "\n".join(pf.lines[e.start + 1 : e.content_end]),
-                    _LEVEL_TIER[e.evidence],
-                    e.last_reinforced,
-                )
-                for e in pf.entries
-            ], problem
-        text = brain.store.read(rel) or ""
-        if kind == "episode":
-            ep = episodes.parse(rel, text)
-            return [Document("episode", ep.title, rel, ep.body, 0.0, ep.date)], None
-        if kind == "workflow":
-            return [Document("workflow", workflows.parse(rel, text).title, rel, text)], None
-        WorkLog.parse(text)
-        title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), rel)
-        return [Document("worklog", title, rel, text)], _conflict(rel, text)
-    except InvalidDocument as exc:
-        return [], Problem(path=rel, line=exc.line, reason=exc.reason)
-    except FrontmatterError as exc:
-        return [], Problem(path=rel, line=exc.line, reason=exc.reason)
-    except DevloreError as exc:
-        return [], Problem(path=rel, line=1, reason=str(exc))
-
-
-def _conflict(rel: str, text: str) -> Problem | None:
-    from devlore.service.stats import conflict_problem  # stats reads the index this feeds
-
-    return conflict_problem(rel, text)
 
 
 def _snippet(text: str, terms: set[str], width: int = 160) -> str:
@@ -109,15 +59,15 @@ def recall(brain: Brain, index: Index, query: str, kinds: list[str] | None = Non
     q = tokens(query)
     if not q:
         raise InvalidArgument("recall needs a query with at least one word, e.g. 'flaky tests' or 'cache keys'.")
-    if kinds and (bad := [k for k in kinds if k not in KINDS]):
-        raise InvalidArgument(f"Unknown kinds {bad}: use any of {', '.join(KINDS)}.")
+    if kinds and (bad := [k for k in kinds if k not in KIND_FOLDERS]):
+        raise InvalidArgument(f"Unknown kinds {bad}: use any of {', '.join(KIND_FOLDERS)}.")
     if not 1 <= limit <= MAX_HITS:
         raise InvalidArgument(f"limit must be between 1 and {MAX_HITS}.")
     index.refresh()
     recent = (brain.today() - timedelta(days=30)).isoformat()
     exact = query.strip().lower()
     scored: list[tuple[float, Candidate]] = []
-    for c in index.search(q, kinds or KINDS, _CANDIDATES, enough=limit):
+    for c in index.search(q, kinds or list(KIND_FOLDERS), _CANDIDATES, enough=limit):
         tier = c.tier + (_RECENT_TIER if c.kind == "episode" and (c.day or "") >= recent else 0.0)
         tier += _EXACT_TIER if c.title.strip().lower() == exact else 0.0
         scored.append((c.bm25 * (1 + tier), c))

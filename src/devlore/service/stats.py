@@ -4,29 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from devlore.codec import episodes, workflows
 from devlore.codec.frontmatter import FrontmatterError
-from devlore.codec.merge_base import conflict_regions
+from devlore.codec.pattern_entry import time_saved
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
 from devlore.codec.worklogs import WorkLog
 from devlore.errors import DevloreError, InvalidDocument
-from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, PATTERNS, WORKFLOWS, WORKLOGS
+from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, PATTERNS, WORKFLOWS, WORKLOGS, kind_of
 from devlore.model import LEVELS, Problem, Stats, is_stale
 from devlore.service import health
 from devlore.service.brain import Brain, parse_patterns
-from devlore.service.patterns import time_saved
+from devlore.service.documents import conflict_problem
+from devlore.service.index import Index
 from devlore.service.worklog_views import board
 
-if TYPE_CHECKING:
-    from devlore.service.index import Index
-
-__all__ = ["check", "conflict_problem", "memory_stats"]
-
-
-_FOLDERS = {"experiences": EPISODIC, "workflows": WORKFLOWS, "worklogs": WORKLOGS}
+__all__ = [
+    "check",
+    "conflict_problem",  # defined in service.documents; the CLI still imports it from here
+    "memory_stats",
+]
 
 
 @dataclass(frozen=True)
@@ -118,16 +117,17 @@ def _capped(names: list[str]) -> list[str]:
 
 
 def _check_one(rel: str, text: str) -> Problem | None:
+    kind = kind_of(rel)
     try:
-        if rel.startswith(PATTERNS) and rel.endswith("-patterns.md"):
+        if kind == "pattern":
             rendered = PatternFile.parse(text).doc.render()
             parse_patterns(rel, text)
-        elif rel.startswith(EPISODIC):
+        elif kind == "episode":
             episodes.parse(rel, text)
             rendered = Doc.parse(text).render()
-        elif rel.startswith(WORKLOGS):
+        elif kind == "worklog":
             rendered = WorkLog.parse(text).doc.render()
-        elif rel.startswith(WORKFLOWS):
+        elif kind == "workflow":
             workflows.parse(rel, text)
             rendered = Doc.parse(text).render()
         else:
@@ -139,28 +139,6 @@ def _check_one(rel: str, text: str) -> Problem | None:
     if rendered != text:
         return Problem(path=rel, line=1, reason="does not round-trip byte for byte (please report this)")
     return conflict_problem(rel, text)
-
-
-def conflict_problem(rel: str, text: str) -> Problem | None:
-    """An unresolved merge conflict, named by the pattern or work-log entry that holds it."""
-    regions = conflict_regions(text) if "<<<<<<<" in text else []
-    if not regions:
-        return None
-    start, end = regions[0]
-    where = ""
-    if rel.startswith(PATTERNS):
-        entry = next((e for e in PatternFile.parse(text).entries if e.start < start <= e.end), None)
-        where = f" in pattern '{entry.name}'" if entry else ""
-    elif rel.startswith(WORKLOGS):
-        wl = next((e for e in WorkLog.parse(text).entries if e.start < start <= e.end), None)
-        where = f" in v{wl.version} ({wl.title})" if wl else ""
-    more = f" ({len(regions) - 1} more after it)" if len(regions) > 1 else ""
-    return Problem(
-        path=rel,
-        line=start,
-        reason=f"unresolved merge conflict{where}, lines {start}-{end}{more}: keep the right text, delete the "
-        "<<<<<<< ======= >>>>>>> lines, then `git add` the file",
-    )
 
 
 def check(brain: Brain) -> list[Problem]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from devlore.codec.pattern_entry import slugify
 from devlore.errors import InvalidArgument
+from devlore.layout import check_relative
 from devlore.model import LEVELS, Level
 
 __all__ = ["MAX_ARG_BYTES", "check_size", "day", "level", "name", "one_line", "text"]
@@ -51,7 +53,7 @@ def level(value: str | None) -> Level | None:
         return None
     up = value.strip().upper()
     if up not in LEVELS:
-        raise InvalidArgument(f"Invalid level {value!r}: use one of LOW, MEDIUM, HIGH, or omit it to re-rate.")
+        raise InvalidArgument(f"Invalid level {value!r}: use one of {', '.join(LEVELS)}, or omit it to re-rate.")
     return up
 
 
@@ -68,8 +70,6 @@ def one_line(arg: str, value: str, limit: int = 2000) -> str:
 
 def name(arg: str, value: str) -> str:
     """A pattern or workflow name: one line, not a heading, not empty once slugged."""
-    from devlore.codec.patterns import slugify
-
     v = one_line(arg, value, limit=120)
     if v.startswith("#") or not slugify(v):
         raise InvalidArgument(f"'{arg}' {value!r} needs letters or digits and must not start with '#'.")
@@ -94,8 +94,6 @@ def text(arg: str, value: str, required: bool = True) -> str:
 
 def source(value: str | None) -> str | None:
     """A source experience path: relative to the root and inside it."""
-    from devlore.layout import check_relative
-
     if not value:
         return None
     return check_relative(one_line("source_experience", value, 500))

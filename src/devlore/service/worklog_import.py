@@ -7,17 +7,17 @@ import re
 
 from devlore.codec import worklog_items as items
 from devlore.codec.text import Doc, Splice
-from devlore.codec.worklogs import STATUSES, WorkLog, frontmatter_edits
+from devlore.codec.worklogs import TAGS, WorkLog, frontmatter_edits
 from devlore.errors import AlreadyExists, InvalidDocument
-from devlore.model import WorkLogState
+from devlore.model import WORK_STATUSES, WorkLogState
 from devlore.service.brain import Brain
-from devlore.service.worklogs import canonical, find_log, load
+from devlore.service.worklog_files import canonical, find_log, load
 
 __all__ = ["VERSIONED", "import_worklog"]
 
 VERSIONED = re.compile(r"^(?P<stem>.*?)[- ]?v(?P<n>\d+)\.md$", re.I)
 _DEVLOG = re.compile(r"^##\s+(\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2})?)\s*\|\s*(.*)$")
-_TAG_STATUS = {"[BLOCKED]": "blocked", "[NEEDS_REVIEW]": "needs_review", "[COMPLETED]": "completed"}
+_TAG_STATUS = {tag: status for status, tag in TAGS.items()}
 
 
 def _name_from(filename: str, folder: str, title: str) -> str:
@@ -48,16 +48,16 @@ def _status(log: WorkLog) -> str:
     meta = str(log.meta.get("status", "")).strip()
     last = log.latest
     if last is None:
-        return meta if meta in STATUSES else "in_progress"
+        return meta if meta in WORK_STATUSES else "in_progress"
     if any(b.open for b in items.parse_blockers(last.inline("blockers"), last.lines_of(log.lines, "blockers"))):
         return "blocked"
-    if meta in STATUSES:
+    if meta in WORK_STATUSES:
         return meta
     for tag in last.tags:
         if tag in _TAG_STATUS:
             return _TAG_STATUS[tag]
     word = last.inline("status").split(" ")[0].strip().lower() if last.inline("status") else ""
-    return word if word in STATUSES else "in_progress"
+    return word if word in WORK_STATUSES else "in_progress"
 
 
 def import_worklog(brain: Brain, text: str, source: str, name: str | None = None) -> WorkLogState:

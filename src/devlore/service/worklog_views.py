@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from devlore.codec import worklog_items as items
 from devlore.codec.worklogs import FIELDS, WLEntry, WorkLog
 from devlore.errors import DevloreError, InvalidArgument
-from devlore.layout import WORKLOGS
+from devlore.layout import WORKLOGS, directly_in
 from devlore.model import BoardRow, EntryView, Insights, WorkLogAnswer
 from devlore.service.brain import Brain
 from devlore.service.paging import page
-from devlore.service.worklogs import age, existing, find_log, load, open_hypotheses
+from devlore.service.worklog_files import existing, find_log, load
 
-__all__ = ["board", "brief", "get_worklog"]
+__all__ = ["age", "board", "brief", "get_worklog", "open_hypotheses"]
 
 BRIEF_LIMIT = 2000
 FIELD_CAP = 1_200  # one field of one entry, in get_worklog
@@ -34,6 +36,25 @@ def carried(log: WorkLog, text: str) -> int:
             break
         count += 1
     return count
+
+
+def age(start: str | None, end: str) -> str:
+    try:
+        delta = datetime.strptime(end, "%Y-%m-%d %H:%M") - datetime.strptime(start or "", "%Y-%m-%d %H:%M")
+    except ValueError:
+        return "age unknown"
+    hours, minutes = divmod(int(delta.total_seconds()) // 60, 60)
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h" if days else f"{hours}h {minutes}m"
+
+
+def open_hypotheses(log: WorkLog) -> list[items.Hypothesis]:
+    """The latest state of every hypothesis across the log, keeping only the open ones."""
+    latest: dict[int, items.Hypothesis] = {}
+    for e in log.entries:
+        for h in items.parse_hypotheses(e.lines_of(log.lines, "hypotheses")):
+            latest[h.number] = h
+    return [h for _, h in sorted(latest.items()) if h.status == "Open"]
 
 
 def _open_blockers(log: WorkLog, entry: WLEntry) -> list[items.Blocker]:
@@ -185,7 +206,7 @@ def board(brain: Brain) -> list[BoardRow]:
     """One row per work log, each re-read only when its file changed (Brain.derived)."""
     rows: list[BoardRow] = []
     for rel, stat in sorted(brain.store.scan(WORKLOGS).items()):
-        if "/" in rel[len(WORKLOGS) + 1 :]:
+        if not directly_in(WORKLOGS, rel):
             continue
         try:
             row = brain.derived(rel, "board", board_row, stat)

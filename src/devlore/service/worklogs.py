@@ -11,74 +11,24 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from devlore.codec import worklog_items as items
-from devlore.codec.frontmatter import FrontmatterError
 from devlore.codec.text import Splice
-from devlore.codec.worklogs import FIELDS, STATUSES, WLEntry, WorkLog, entry_header, frontmatter_edits, set_field
+from devlore.codec.worklogs import FIELDS, TAGS, WLEntry, WorkLog, entry_header, frontmatter_edits, set_field
 from devlore.errors import Ambiguous, Conflict, InvalidArgument, InvalidDocument, NotFound
-from devlore.layout import WORKLOGS
-from devlore.model import WorkLogState
+from devlore.model import WORK_STATUSES, WorkLogState
 from devlore.service import validate
 from devlore.service.brain import Brain
+from devlore.service.worklog_files import existing, find_log, load
+from devlore.service.worklog_views import age, brief, open_hypotheses
 
 __all__ = [
-    "canonical",
-    "find_log",
-    "load",
-    "log_path",
+    "find_log",  # defined in service.worklog_files; the memory:// resources still import it from here
     "open_worklog",
     "record_blocker",
     "resolve_blocker",
     "update_worklog",
 ]
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-_SUFFIX = re.compile(r"(?:[- _]?work[- _]?log)?(?:[- _]?v\d+)?(?:\.md)?$", re.I)
 REVIEW_DEFAULT = ["Tests pass", "Code quality and style", "Documentation updated"]
-
-
-def canonical(name: str) -> str:
-    """``Auth Refactor``, ``Auth-Refactor`` and ``Auth-Refactor-WorkLog.md`` -> ``Auth-Refactor``."""
-    raw = (name or "").strip()
-    if "/" in raw or "\\" in raw or ".." in raw or raw.startswith("~"):
-        raise InvalidArgument(
-            f"Invalid work-log name {name!r}: give a plain name such as 'Auth-Refactor' (no slashes or '..')."
-        )
-    base = re.sub(r"\s+", "-", _SUFFIX.sub("", raw)).strip("-")
-    if not _NAME.match(base):
-        raise InvalidArgument(
-            f"Invalid work-log name {name!r}: use letters, digits, '-', '_' or '.', like 'Auth-Refactor'."
-        )
-    return base
-
-
-def log_path(name: str) -> str:
-    return f"{WORKLOGS}/{name}-WorkLog.md"
-
-
-def find_log(brain: Brain, name: str) -> tuple[str, str]:
-    """(canonical name, path), matching an existing file regardless of case."""
-    base = canonical(name)
-    wanted = log_path(base).lower()
-    for rel in brain.store.scan(WORKLOGS):  # names only: no resolve per file
-        if rel.lower() == wanted and brain.store.exists(rel):
-            return rel.rsplit("/", 1)[-1].removesuffix("-WorkLog.md"), rel
-    return base, log_path(base)
-
-
-def load(rel: str, text: str) -> WorkLog:
-    try:
-        return WorkLog.parse(text)
-    except FrontmatterError as exc:
-        raise InvalidDocument(rel, exc.line, exc.reason) from exc
-
-
-def existing(brain: Brain, name: str) -> tuple[str, str]:
-    base, rel = find_log(brain, name)
-    if not brain.store.exists(rel):
-        names = [r.rsplit("/", 1)[-1].removesuffix("-WorkLog.md") for r in brain.store.glob(WORKLOGS)]
-        known = f" Known logs: {', '.join(names)}." if names else ""
-        raise NotFound(f"No work log named '{base}'.{known} Create it with open_worklog.")
-    return base, rel
 
 
 def _state(name: str, rel: str, log: WorkLog, brief: str | None = None) -> WorkLogState:
@@ -105,7 +55,7 @@ def _edit(brain: Brain, name: str, change: Callable[[WorkLog, WLEntry], tuple[li
 def _status_edits(log: WorkLog, entry: WLEntry, status: str) -> list[Splice]:
     edits = [] if status == log.status and log.meta_span else frontmatter_edits(log, entry.version, status)
     header = entry_header(entry.version, entry.when, entry.title, status)
-    keep = [t for t in entry.tags if t not in ("[BLOCKED]", "[NEEDS_REVIEW]", "[COMPLETED]")]
+    keep = [t for t in entry.tags if t not in TAGS.values()]
     header = " ".join([header, *keep])
     if header != log.lines[entry.start]:
         edits.append(Splice(entry.start, entry.start + 1, (header,)))
@@ -114,8 +64,8 @@ def _status_edits(log: WorkLog, entry: WLEntry, status: str) -> list[Splice]:
 
 def _status(value: str) -> str:
     s = value.strip().lower().replace("-", "_").replace(" ", "_")
-    if s not in STATUSES:
-        raise InvalidArgument(f"Invalid status {value!r}: use exactly one of {', '.join(STATUSES)}.")
+    if s not in WORK_STATUSES:
+        raise InvalidArgument(f"Invalid status {value!r}: use exactly one of {', '.join(WORK_STATUSES)}.")
     return s
 
 
@@ -129,7 +79,8 @@ def _lines(arg: str, values: list[str] | None) -> list[str]:
 
 
 def _fill(entry: WLEntry, updates: dict[str, list[str]]) -> list[Splice]:
-    """One splice per field, in SPEC order, so fields inserted at one point keep that order."""
+    """One splice per field, in the field order (docs/FORMAT.md, '6. Work logs'), so fields
+    inserted at one point keep that order."""
     order = list(FIELDS)
     return [set_field(entry, k, updates[k]) for k in sorted(updates, key=lambda k: order.index(k))]
 
@@ -149,15 +100,6 @@ def _new_log(base: str, title: str, when: str) -> str:
         "**Progress:** 0%",
     ]
     return "\n".join(lines) + "\n"
-
-
-def open_hypotheses(log: WorkLog) -> list[items.Hypothesis]:
-    """The latest state of every hypothesis across the log, keeping only the open ones."""
-    latest: dict[int, items.Hypothesis] = {}
-    for e in log.entries:
-        for h in items.parse_hypotheses(e.lines_of(log.lines, "hypotheses")):
-            latest[h.number] = h
-    return [h for _, h in sorted(latest.items()) if h.status == "Open"]
 
 
 def _next_entry(log: WorkLog, title: str | None, when: str) -> tuple[list[str], str]:
@@ -188,8 +130,6 @@ def _next_entry(log: WorkLog, title: str | None, when: str) -> tuple[list[str], 
 
 
 def open_worklog(brain: Brain, name: str, title: str | None = None) -> WorkLogState:
-    from devlore.service.worklog_views import brief
-
     base, rel = find_log(brain, name)
     heading = validate.one_line("title", title, 200) if title else None
     when = brain.now()
@@ -363,18 +303,6 @@ def record_blocker(
         return _fill(entry, updates), "blocked"
 
     return _edit(brain, name, change)
-
-
-def age(start: str | None, end: str) -> str:
-    from datetime import datetime
-
-    try:
-        delta = datetime.strptime(end, "%Y-%m-%d %H:%M") - datetime.strptime(start or "", "%Y-%m-%d %H:%M")
-    except ValueError:
-        return "age unknown"
-    hours, minutes = divmod(int(delta.total_seconds()) // 60, 60)
-    days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h" if days else f"{hours}h {minutes}m"
 
 
 def _choose(open_ones: list[items.Blocker], which: str | None) -> items.Blocker:

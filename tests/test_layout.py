@@ -1,0 +1,44 @@
+"""Where each kind of memory lives: one table in ``devlore.layout``, read by everything else."""
+
+from __future__ import annotations
+
+from devlore.layout import SKELETON, directly_in, kind_of
+
+
+def test_a_path_is_the_kind_of_the_folder_it_lies_in() -> None:
+    assert [
+        kind_of(rel)
+        for rel in (
+            "memory/semantic/patterns/dev-patterns.md",
+            "memory/semantic/patterns/team/ops-patterns.md",
+            "memory/semantic/patterns/notes.md",
+            "memory/episodic/code/2026-11-20-pinned-ruff.md",
+            "memory/procedural/workflows/pin-tool-versions.md",
+            "memory/worklogs/Auth-Refactor-WorkLog.md",
+            "memory/worklogs-old/Auth-Refactor-WorkLog.md",
+            "brain-health/growth-log.md",
+        )
+    ] == ["pattern", "pattern", None, "episode", "workflow", "worklog", None, None]
+
+
+def test_directly_in_means_the_folder_itself_not_one_below_it() -> None:
+    assert [
+        directly_in("memory/worklogs", "memory/worklogs/A-WorkLog.md"),
+        directly_in("memory/worklogs", "memory/worklogs/archive/A-WorkLog.md"),
+        directly_in("memory/worklogs", "memory/worklogs/A-WorkLog.txt"),
+        directly_in("memory/semantic/patterns", "memory/semantic/patterns/dev-patterns.md", "-patterns.md"),
+        directly_in("memory/semantic/patterns", "memory/semantic/patterns/notes.md", "-patterns.md"),
+    ] == [True, False, False, True, False]
+
+
+def test_a_new_brain_has_every_kind_folder_one_episode_folder_per_work_type_and_brain_health() -> None:
+    assert SKELETON == (
+        "memory/semantic/patterns",
+        "memory/episodic/code",
+        "memory/episodic/projects",
+        "memory/episodic/content",
+        "memory/episodic/learning",
+        "memory/procedural/workflows",
+        "memory/worklogs",
+        "brain-health",
+    )
