@@ -7,15 +7,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.subscriptions import InMemorySubscriptionBus
-from pydantic import AnyHttpUrl
 
 from devlore import __version__
-from devlore.edges import StaticToken, install_edges
-from devlore.live import Live, install
-from devlore.resources import BrainServer, register_prompts, register_resources
+from devlore.auth import bearer_auth
+from devlore.notifications import Notifier, install_notifications
+from devlore.prompts import register_prompts
+from devlore.protocol import install_protocol
+from devlore.resources import BrainServer, register_resources
 from devlore.service.brain import Brain
 from devlore.service.index import Index
 from devlore.tools import TOOLS, TOOLSETS
@@ -48,28 +48,20 @@ def build_server(
         raise ValueError(f"unknown tool set {tools!r}; use one of {', '.join(TOOLSETS)}")
     index = Index(brain)
     bus = InMemorySubscriptionBus()
-    live = Live(brain, index, bus, rescan_every)
-    auth: dict[str, Any] = {}
-    if token:
-        url = public_url.rstrip("/")
-        auth = {
-            "token_verifier": StaticToken(token),
-            "auth": AuthSettings(
-                issuer_url=AnyHttpUrl(url), resource_server_url=AnyHttpUrl(f"{url}/mcp"), validate_token_resource=False
-            ),
-        }
+    notifier = Notifier(brain, index, bus, rescan_every)
+    auth = bearer_auth(token, public_url) if token else {}
     server = BrainServer(
         "devlore",
         version=__version__,
         instructions=INSTRUCTIONS,
         log_level="WARNING",
-        lifespan=live.lifespan,
+        lifespan=notifier.lifespan,
         subscriptions=bus,
         **auth,
     )
     server.brain = brain
-    install(server, live)
-    install_edges(server, brain)
+    install_notifications(server, notifier)
+    install_protocol(server, brain)
     register(server, [t for t in TOOLS if t.name in TOOLSETS[tools]], brain, index=index)
     register_resources(server, brain)
     register_prompts(server)

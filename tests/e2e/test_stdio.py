@@ -20,7 +20,7 @@ from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 from mcp.types import CallToolResult, TextContent, TextResourceContents, ToolAnnotations
 
-from devlore.resources import LEARN
+from devlore.prompts import LEARN
 
 from .conftest import TIMEOUT, Serve, serve_command
 
