@@ -25,7 +25,6 @@ from pydantic import BaseModel, Field
 __all__ = ["READ", "REWRITE", "WRITE", "DateArg", "DomainArg", "PatternArg", "Tool", "ToolGroup"]
 
 M = TypeVar("M", bound=BaseModel)
-Declaration = TypeVar("Declaration", bound=Callable[..., Any])
 Adapt = Callable[[dict[str, Any]], dict[str, Any]]
 
 READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)  # read-only implies the other hints
@@ -74,14 +73,16 @@ class ToolGroup:
         annotations: ToolAnnotations,
         text: Callable[[M], str],
         adapt: Adapt | None = None,
-    ) -> Callable[[Declaration], Declaration]:
-        """Declare the decorated function as a tool answered by ``service``."""
+    ) -> Callable[[Callable[..., M]], Tool]:
+        """Declare the decorated function as a tool answered by ``service``. The decorated name
+        becomes the ``Tool``: a declaration is never called itself."""
 
-        def declare(declaration: Declaration) -> Declaration:
+        def declare(declaration: Callable[..., M]) -> Tool:
             if adapt is None:
                 _check_binding(declaration, service)
-            self.tools.append(Tool(declaration, service, annotations, text, adapt))
-            return declaration
+            tool = Tool(declaration, service, annotations, text, adapt)
+            self.tools.append(tool)
+            return tool
 
         return declare
 
