@@ -15,6 +15,7 @@ from devlore.tools.worklogs import WORKLOGS
 
 __all__ = ["NAMES", "TOOLS", "TOOLSETS", "WRITES", "Tool"]
 
+# The groups in the order clients list them (and each group in the order it declares its tools).
 GROUPS: tuple[ToolGroup, ...] = (RECALL, PATTERNS, LEARNING, STATS, WORKLOGS)
 TOOLS: tuple[Tool, ...] = tuple(tool for group in GROUPS for tool in group.tools)
 NAMES: tuple[str, ...] = tuple(tool.name for tool in TOOLS)
