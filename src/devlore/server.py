@@ -4,7 +4,6 @@ notifications, the protocol extras, the resources and prompts, and the declared 
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
@@ -24,7 +23,6 @@ from devlore.tools.schema import compact
 
 __all__ = ["build_server"]
 
-log = logging.getLogger(__name__)
 INSTRUCTIONS = (
     "devlore is this user's long-term memory, kept as markdown they also edit. Before a task, "
     "call recall with a few keywords and apply HIGH patterns. After a task, call record_experience "
