@@ -28,6 +28,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPDeprecationWarning
 from mcp.types import TextContent, TextResourceContents
 
+from devlore.tools import NAMES
 from tests.conftest import DEV, PM
 
 pytestmark = [pytest.mark.e2e, pytest.mark.anyio]
@@ -39,22 +40,7 @@ STOP_TIMEOUT = 10.0
 NOTIFY_TIMEOUT = 10.0
 """Seconds a change on disk may take to reach a subscribed client."""
 
-ALL_TOOLS = {
-    "recall",
-    "list_patterns",
-    "get_pattern",
-    "add_pattern",
-    "add_example",
-    "upgrade_confidence",
-    "record_experience",
-    "promote_to_workflow",
-    "memory_stats",
-    "open_worklog",
-    "get_worklog",
-    "update_worklog",
-    "record_blocker",
-    "resolve_blocker",
-}
+ALL_TOOLS = set(NAMES)
 
 
 def free_port() -> int:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from devlore.tools import TOOLSETS
 from tests.conftest import DEV
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
@@ -28,18 +29,8 @@ INSTALL_TIMEOUT = 540.0
 CALL_TIMEOUT = 90.0
 """Seconds one inspector run (start Node, start devlore, one request) may take (about 2 s seen)."""
 
-PATTERN_TOOLS = {
-    "recall",
-    "list_patterns",
-    "get_pattern",
-    "add_pattern",
-    "add_example",
-    "upgrade_confidence",
-    "record_experience",
-    "promote_to_workflow",
-    "memory_stats",
-}
-WORKLOG_TOOLS = {"open_worklog", "get_worklog", "update_worklog", "record_blocker", "resolve_blocker"}
+PATTERN_TOOLS = set(TOOLSETS["patterns"])
+WORKLOG_TOOLS = set(TOOLSETS["worklogs"])
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,8 @@ from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 from mcp.types import CallToolResult, TextContent, TextResourceContents, ToolAnnotations
 
-from devlore.resources import LEARN
+from devlore.prompts import LEARN
+from devlore.tools import TOOLSETS
 
 from .conftest import TIMEOUT, Serve, serve_command
 
@@ -33,19 +34,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "memory_fixtures"
 
 Tree = Callable[[Path], dict[str, bytes]]
 
-PATTERN_TOOLS = sorted(
-    [
-        "recall",
-        "list_patterns",
-        "get_pattern",
-        "add_pattern",
-        "add_example",
-        "upgrade_confidence",
-        "record_experience",
-        "promote_to_workflow",
-        "memory_stats",
-    ]
-)
+PATTERN_TOOLS = sorted(TOOLSETS["patterns"])
 
 # What each tool's annotations promise. Destructive and idempotent hints mean something only
 # for tools that write (MCP spec), so read-only tools are described by that alone.

@@ -9,21 +9,12 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult, TextContent
 
+from devlore.tools import NAMES, TOOLSETS
 from tests.conftest import CONTENT, DEV, PM, ClientFactory, snapshot
 
 pytestmark = pytest.mark.anyio
 
-PATTERN_TOOLS = [
-    "recall",
-    "list_patterns",
-    "get_pattern",
-    "add_pattern",
-    "add_example",
-    "upgrade_confidence",
-    "record_experience",
-    "promote_to_workflow",
-    "memory_stats",
-]
+PATTERN_TOOLS = list(TOOLSETS["patterns"])
 
 
 def text(result: CallToolResult) -> str:
@@ -58,6 +49,19 @@ async def test_every_pattern_tool_is_listed_with_annotations_and_an_output_schem
         assert tool.output_schema is not None and tool.output_schema["type"] == "object", tool.name
     read_only = {t.name for t in tools if t.annotations and t.annotations.read_only_hint}
     assert read_only == {"recall", "list_patterns", "get_pattern", "memory_stats"}
+
+
+async def test_clients_see_the_tools_in_the_order_they_always_have(connect: ClientFactory) -> None:
+    # Written out once here, so that reordering the declarations is a visible decision.
+    expected = [
+        *("recall", "list_patterns", "get_pattern", "add_pattern", "add_example", "upgrade_confidence"),
+        *("record_experience", "promote_to_workflow", "memory_stats"),
+        *("open_worklog", "get_worklog", "update_worklog", "record_blocker", "resolve_blocker"),
+    ]
+    async with connect() as client:
+        tools = (await client.list_tools()).tools
+    assert [t.name for t in tools] == expected == list(NAMES)
+    assert {"patterns": tuple(expected[:9]), "worklogs": tuple(expected[9:]), "all": tuple(expected)} == TOOLSETS
 
 
 async def test_list_patterns_reports_written_level_evidence_and_staleness(connect: ClientFactory) -> None:

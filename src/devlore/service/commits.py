@@ -30,23 +30,10 @@ from devlore.service.brain import Brain
 if TYPE_CHECKING:
     from devlore.gitops import Repo, SyncReport
 
-__all__ = ["WRITES", "AutoCommit", "attach", "message"]
+__all__ = ["AutoCommit", "attach", "message"]
 
 log = logging.getLogger(__name__)
 
-WRITES = frozenset(
-    {
-        "add_example",
-        "upgrade_confidence",
-        "add_pattern",
-        "record_experience",
-        "promote_to_workflow",
-        "open_worklog",
-        "update_worklog",
-        "record_blocker",
-        "resolve_blocker",
-    }
-)
 _written: ContextVar[list[str] | None] = ContextVar("devlore_written", default=None)
 
 
@@ -148,7 +135,8 @@ def _now() -> str:
 
 
 def attach(brain: Brain, repo: Any) -> AutoCommit:
-    """Attach auto-commit to ``brain`` (``brain.commits``), used by ``surface.run``."""
+    """Attach auto-commit to ``brain`` (``brain.commits``): every tool whose annotations say it
+    writes runs through ``AutoCommit.run``."""
     auto = AutoCommit(brain, repo)
     brain.commits = auto
     return auto

@@ -1,4 +1,4 @@
-"""Live memory: the watcher's changes become index updates and resource notifications.
+"""Change notifications: the watcher's changes become index updates and resource notifications.
 
 Every change, whether this server wrote it, another devlore process did, or a person saved
 it in an editor, arrives the same way (``watch.watch``) and reaches both protocol eras: the
@@ -26,17 +26,18 @@ from devlore.errors import DevloreError
 from devlore.layout import domain_of
 from devlore.resources import uri_for
 from devlore.service.brain import Brain
+from devlore.service.health import flush
 from devlore.service.index import Index
 from devlore.store import Stat
 from devlore.watch import scan, watch
 
-__all__ = ["Live", "install"]
+__all__ = ["Notifier", "install_notifications"]
 
 log = logging.getLogger(__name__)
 START_GRACE = 1.0  # seconds the start-up scan waits for the first request to be answered
 
 
-class Live:
+class Notifier:
     """Who listens to what, and what each change means for them."""
 
     def __init__(self, brain: Brain, index: Index, bus: SubscriptionBus, rescan_every: float = 30.0) -> None:
@@ -179,8 +180,6 @@ class Live:
                 self._running -= 1
                 stop.set()
                 tg.cancel_scope.cancel()
-                from devlore.service.health import flush
-
                 flush(self.brain)  # a deferred brain-health refresh is written before we go
 
 
@@ -190,26 +189,26 @@ def _connection(ctx: Any) -> Any:
     return getattr(ctx.session, "_connection", ctx.session)
 
 
-def install(server: MCPServer[Any], live: Live) -> None:
+def install_notifications(server: MCPServer[Any], notifier: Notifier) -> None:
     """Serve ``resources/subscribe`` and ``unsubscribe``, note every 2025-era session, and
     advertise ``subscribe`` and ``listChanged`` truthfully to handshake clients."""
     low = server._lowlevel_server
 
     async def on_subscribe(ctx: Any, params: types.SubscribeRequestParams) -> types.EmptyResult:
-        live.subscribe(str(params.uri), _connection(ctx))  # a log not created yet may be subscribed to
+        notifier.subscribe(str(params.uri), _connection(ctx))  # a log not created yet may be subscribed to
         return types.EmptyResult()
 
     async def on_unsubscribe(ctx: Any, params: types.UnsubscribeRequestParams) -> types.EmptyResult:
-        live.unsubscribe(str(params.uri), _connection(ctx))
+        notifier.unsubscribe(str(params.uri), _connection(ctx))
         return types.EmptyResult()
 
     async def track(ctx: Any, call_next: Any) -> Any:
         if ctx.protocol_version not in MODERN_PROTOCOL_VERSIONS and getattr(ctx, "session", None) is not None:
-            live.seen(_connection(ctx))
+            notifier.seen(_connection(ctx))
         try:
             return await call_next(ctx)
         finally:
-            live.answered = True
+            notifier.answered = True
 
     low.add_request_handler("resources/subscribe", types.SubscribeRequestParams, on_subscribe)
     low.add_request_handler("resources/unsubscribe", types.UnsubscribeRequestParams, on_unsubscribe)

@@ -1,24 +1,21 @@
-"""The protocol edges the SDK leaves open: ``completion/complete``, ``logging/setLevel``, and a
-static bearer token for the HTTP transport."""
+"""The requests ``MCPServer`` leaves unanswered: ``completion/complete`` (names of patterns,
+episodes, workflows, work logs, levels and statuses) and ``logging/setLevel``."""
 
 from __future__ import annotations
 
-import hmac
 import logging
 from typing import Any
 
 from mcp import types
-from mcp.server.auth.provider import AccessToken
 from mcp.server.mcpserver import MCPServer
 
 from devlore.errors import DevloreError
 from devlore.layout import EPISODIC, WORKFLOWS, WORKLOGS, domain_of
-from devlore.model import LEVELS
+from devlore.model import LEVELS, WORK_STATUSES
 from devlore.service.brain import Brain
 
-__all__ = ["StaticToken", "install_edges"]
+__all__ = ["complete", "install_protocol"]
 
-STATUSES = ["in_progress", "blocked", "needs_review", "completed"]
 _LEVELS = {
     "debug": logging.DEBUG,
     "info": logging.INFO,
@@ -30,18 +27,6 @@ _LEVELS = {
     "emergency": logging.CRITICAL,
 }
 _MAX = 100  # the protocol's cap on completion values
-
-
-class StaticToken:
-    """Accept exactly one bearer token (``DEVLORE_TOKEN`` or ``--token-file``)."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    async def verify_token(self, token: str) -> AccessToken | None:
-        if hmac.compare_digest(token.encode("utf-8"), self._token.encode("utf-8")):
-            return AccessToken(token=token, client_id="devlore-client", scopes=[])
-        return None
 
 
 def _names(brain: Brain, argument: str, context: dict[str, str]) -> list[str]:
@@ -64,7 +49,7 @@ def _names(brain: Brain, argument: str, context: dict[str, str]) -> list[str]:
     if argument == "level":
         return list(LEVELS)
     if argument == "status":
-        return STATUSES
+        return list(WORK_STATUSES)
     if argument == "slug_workflow":
         return [p.rsplit("/", 1)[-1].removesuffix(".md") for p in store.glob(WORKFLOWS)]
     return []
@@ -89,11 +74,11 @@ def complete(brain: Brain, ref: Any, argument: str, value: str, context: dict[st
     return types.Completion(values=hits[:_MAX], total=len(hits), has_more=len(hits) > _MAX)
 
 
-def install_edges(server: MCPServer[Any], brain: Brain) -> None:
+def install_protocol(server: MCPServer[Any], brain: Brain) -> None:
     @server.completion()  # type: ignore[no-untyped-call,untyped-decorator]  # untyped in the SDK
     async def on_complete(ref: Any, argument: types.CompletionArgument, context: Any) -> types.Completion:
         known = dict(context.arguments or {}) if context is not None else {}
-        if isinstance(ref, types.PromptReference) and ref.name not in ("learn", "recall", "resume_work"):
+        if isinstance(ref, types.PromptReference) and ref.name not in {p.name for p in await server.list_prompts()}:
             return types.Completion(values=[], total=0, has_more=False)
         return complete(brain, ref, argument.name, argument.value or "", known)
 
