@@ -1,6 +1,6 @@
 """Where the time goes: pyinstrument profiles of devlore's operations, in process (no stdio).
 
-    /tmp/venv/bin/python bench/profiling.py [--files 10000] [--patterns 1000] [--calls 50] [OPERATION ...]
+    .venv/bin/python bench/profiling.py [--files 10000] [--patterns 1000] [--calls 50] [OPERATION ...]
 
 OPERATION is any of add_example, list_patterns, get_pattern, get_worklog, recall, memory_stats
 (default: all). The brain comes from bench/brains.py's cache (generated on first use) and

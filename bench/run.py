@@ -17,7 +17,7 @@ editor does, timed until ``notifications/resources/updated`` arrives).
 Writes ``run.json`` (bench/results/ by default), ``BENCHMARKS.md`` (the repo root by default) and
 PNG plots (bench/plots/ by default); with ``--out DIR`` all of them go to DIR.
 
-    /tmp/venv/bin/python bench/run.py [--quick] [--sizes 100,1000] [--rounds N] [--out DIR]
+    .venv/bin/python bench/run.py [--quick] [--sizes 100,1000] [--rounds N] [--out DIR]
 """
 
 from __future__ import annotations

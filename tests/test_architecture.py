@@ -1,4 +1,4 @@
-"""Imports run one way (STYLE.md): model/errors <- codec, layout <- store <- service <- server <- cli.
+"""Imports run one way: model/errors <- codec, layout <- store <- service <- server <- cli.
 
 ``mcp`` is imported only by the protocol layer, and the filesystem only by store and cli.
 """
