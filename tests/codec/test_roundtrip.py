@@ -18,7 +18,7 @@ from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
 from devlore.service import patterns
 from devlore.service.brain import Brain
-from tests.conftest import CONTENT, DEV, FIXTURES, snapshot
+from tests.conftest import CONTENT, DEV, FIXTURES, PM, snapshot
 
 FIXTURE_FILES = sorted(p.relative_to(FIXTURES).as_posix() for p in FIXTURES.rglob("*.md"))
 PATTERN_FILES = [rel for rel in FIXTURE_FILES if rel.endswith("-patterns.md")]
@@ -36,6 +36,15 @@ FIXTURE_DEV_ENTRIES = {
     "Inject the Clock Instead of Patching Time": ("A", 2, "MEDIUM", "MEDIUM"),
     "Redact Secrets in the Log Formatter": ("A", 3, "MEDIUM", "MEDIUM"),
     "Smoke Test Each Deploy Stage": ("B", 2, "MEDIUM", "MEDIUM"),
+}
+
+# name -> (numbered examples under **Examples:**, the level they earn): an all-format-A file whose
+# written levels all match their evidence, as the upstream seed file's do.
+FIXTURE_PM_ENTRIES = {
+    "Kill Criteria in Every Experiment Brief": (5, "HIGH"),
+    "Interview Five Users Before Sizing a Feature": (3, "MEDIUM"),
+    "Compare Against Doing Nothing": (2, "MEDIUM"),
+    "Write the Changelog Entry Before the Spec": (1, "LOW"),
 }
 
 
@@ -109,6 +118,17 @@ def test_the_fixture_dev_file_lists_ten_entries_two_of_them_in_format_b() -> Non
 
     assert found == FIXTURE_DEV_ENTRIES
     assert [e.name for e in pf.entries] == list(FIXTURE_DEV_ENTRIES)
+
+
+def test_the_format_a_fixture_file_lists_exactly_its_entries_with_their_evidence() -> None:
+    pf = PatternFile.parse(read_text(FIXTURES / PM))
+
+    found = {e.name: (len(e.examples), e.evidence) for e in pf.entries}
+
+    assert found == FIXTURE_PM_ENTRIES
+    assert [e.name for e in pf.entries] == list(FIXTURE_PM_ENTRIES)
+    assert all(e.format == "A" for e in pf.entries)
+    assert all(e.stated == e.evidence for e in pf.entries)
 
 
 def test_structural_sections_of_the_fixture_dev_file_are_never_entries() -> None:
