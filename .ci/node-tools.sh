@@ -15,8 +15,8 @@
 set -euo pipefail
 
 NODE_MAJOR=22
-INSPECTOR_SPEC="@modelcontextprotocol/inspector@2.12.0"
-CONFORMANCE_SPEC="@modelcontextprotocol/conformance@0.1.16"
+inspector_package="@modelcontextprotocol/inspector@2.12.0"
+conformance_package="@modelcontextprotocol/conformance@0.1.16"
 
 cache="${DEVLORE_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/devlore/node}"
 mkdir -p "$cache"
@@ -34,7 +34,7 @@ fi
 export CI="${CI:-true}" npm_config_yes=true npm_config_audit=false npm_config_fund=false \
     npm_config_update_notifier=false npm_config_progress=false npm_config_loglevel=error
 
-# install SPEC DIR: `npm install --prefix DIR SPEC` unless DIR already holds a finished install.
+# install PACKAGE DIR: `npm install --prefix DIR PACKAGE` unless DIR already holds a finished install.
 install() {
     local spec="$1" dir="$2"
     local marker="$dir/.installed-${spec//\//_}"
@@ -87,11 +87,11 @@ echo "node=$node_bin"
 for tool in "$@"; do
     case "$tool" in
         inspector)
-            install "$INSPECTOR_SPEC" "$cache/inspector"
+            install "$inspector_package" "$cache/inspector"
             echo "inspector=$cache/inspector/node_modules/.bin/mcp-inspector"
             ;;
         conformance)
-            install "$CONFORMANCE_SPEC" "$cache/conformance"
+            install "$conformance_package" "$cache/conformance"
             echo "conformance=$cache/conformance/node_modules/.bin/conformance"
             ;;
         *)

@@ -5,10 +5,10 @@ A brain of ``files`` markdown files holds, like a real one grown over a few year
 - a handful of pattern files (``memory/semantic/patterns/<domain>-patterns.md``; domains dev,
   pm, content, client, then area1, area2, ...) of up to 1,000 entries each, made by
   ``generate.pattern_file``: about 15% of ``files`` worth of entries;
-- 2% workflows (``memory/procedural/workflows/<slug>.md``, SPEC §5);
-- work logs (``memory/worklogs/<Name>-WorkLog.md``, SPEC §6) of 5-100 versions each, one per
+- 2% workflows (``memory/procedural/workflows/<slug>.md``, docs/FORMAT.md §5);
+- work logs (``memory/worklogs/<Name>-WorkLog.md``, docs/FORMAT.md §6) of 5-100 versions each, one per
   200 files;
-- episodes, the rest: 1-3 KB notes in SPEC §4's shape over ``memory/episodic/{code,projects,
+- episodes, the rest: 1-3 KB notes in the shape of docs/FORMAT.md §4 over ``memory/episodic/{code,projects,
   content,learning}/YYYY-MM-DD-<slug>.md`` (one in ten written by hand, without frontmatter),
   whose sentences are built from word lists with a Zipf-like skew, so some words are in
   thousands of notes and others in a few: searching them is not trivial.
@@ -227,7 +227,7 @@ def _paragraph(rng: random.Random, topic: list[str], tech: str, low: int, high: 
 
 
 def _episode(rng: random.Random, day: date, work_type: str, names: list[tuple[str, str]]) -> tuple[str, str]:
-    """(title, text) of one note in SPEC §4's shape, or one written by hand."""
+    """(title, text) of one note in the shape of docs/FORMAT.md §4, or one written by hand."""
     topic = [_pick(rng, _NOUNS) for _ in range(3)]
     tech = _pick(rng, _TECH)
     project = rng.choice(_PROJECTS)
@@ -296,7 +296,7 @@ def _workflow(rng: random.Random, name: str, domain: str, day: date) -> str:
 
 
 def _worklog(rng: random.Random, name: str, start: datetime) -> tuple[int, str]:
-    """(versions, text) of a work log in SPEC §6's entry shape."""
+    """(versions, text) of a work log in the entry shape of docs/FORMAT.md §6."""
     versions = rng.randint(5, 100)
     topic = [_pick(rng, _NOUNS) for _ in range(4)]
     tech = _pick(rng, _TECH)

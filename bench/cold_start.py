@@ -6,7 +6,7 @@ measured alternately in one run: each round runs the two in random order, so dri
 machine (caches, other load) hits both alike. One unmeasured start of each (skipped with --quick)
 warms the OS caches and writes bytecode first.
 
-    /tmp/venv/bin/python bench/cold_start.py [--rounds 15] [--quick]
+    .venv/bin/python bench/cold_start.py [--rounds 15] [--quick]
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Where the time goes: pyinstrument profiles of devlore's operations, in process (no stdio).
 
-    /tmp/venv/bin/python bench/profiling.py [--files 10000] [--patterns 1000] [--calls 50] [OPERATION ...]
+    .venv/bin/python bench/profiling.py [--files 10000] [--patterns 1000] [--calls 50] [OPERATION ...]
 
 OPERATION is any of add_example, list_patterns, get_pattern, get_worklog, recall, memory_stats
 (default: all). The brain comes from bench/brains.py's cache (generated on first use) and
 add_example runs on a copy of a generated file of ``--patterns`` entries. Each profile prints as
-a call tree; the optimisations of issue 6 (docs/DECISIONS.md) were found this way.
+a call tree; the optimisations recorded in docs/DECISIONS.md were found this way.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ dev-patterns.md of 500 patterns, next to a bare MCPServer's trivial call.
 Both servers run for the whole benchmark; each round makes the three calls in random order,
 so drift hits all three alike. Three unmeasured rounds (one with --quick) warm both servers up first.
 
-    /tmp/venv/bin/python bench/roundtrip.py [--rounds 30] [--patterns 500] [--quick]
+    .venv/bin/python bench/roundtrip.py [--rounds 30] [--patterns 500] [--quick]
 """
 
 from __future__ import annotations

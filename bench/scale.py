@@ -15,7 +15,7 @@ For a generated brain of N files (bench/brains.py; cached under bench/results/br
 4. Memory: VmHWM (peak RSS) and VmRSS of the devlore server process after the recall loop,
    read from /proc (Linux), next to the bare server's. Goal: peak under 250 MB.
 
-    /tmp/venv/bin/python bench/scale.py [--files 10000] [--rounds 15] [--calls 200] [--quick]
+    .venv/bin/python bench/scale.py [--files 10000] [--rounds 15] [--calls 200] [--quick]
 
 ``--quick`` is 1,000 files and 3 rounds; ``--files`` and ``--rounds`` override it.
 """

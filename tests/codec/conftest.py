@@ -1,8 +1,8 @@
 """Codec-suite fixtures: golden files under ``tests/golden/`` and the ``--update-golden`` flag.
 
 Regenerate goldens with ``pytest tests/codec --update-golden`` (the flag is registered here, so
-pass the ``tests/codec`` path), then read ``git diff tests/golden`` hunk by hunk against the SPEC
-before keeping it.
+pass the ``tests/codec`` path), then read ``git diff tests/golden`` hunk by hunk against
+docs/FORMAT.md §3 ("How the tools edit pattern files") before keeping it.
 """
 
 from __future__ import annotations

@@ -5,12 +5,13 @@ Expected files live in ``tests/golden/<case>/<file>.golden`` and are compared as
 the Python blocks inside ``*.md`` files, which would rewrite the expected bytes. To regenerate
 them after a deliberate format change::
 
-    /tmp/venv/bin/pytest tests/codec/test_golden_edits.py --update-golden
-    git diff tests/golden        # read every hunk against the SPEC before keeping it
+    .venv/bin/pytest tests/codec/test_golden_edits.py --update-golden
+    git diff tests/golden        # read every hunk against docs/FORMAT.md §3 before keeping it
 
-``add_example_crlf/content-patterns.md.golden`` is corrected by hand to what SPEC §3.5 asks for
-(the footer's ``**Last Updated:**`` is rewritten on every write); regenerating it before the
-footer-after-the-last-entry bug is fixed would record the bug, so check that hunk in the diff.
+``add_example_crlf/content-patterns.md.golden`` is corrected by hand to what docs/FORMAT.md §3
+("The footer") says (the footer's ``**Last Updated:**`` is rewritten on every write);
+regenerating it before the footer-after-the-last-entry bug is fixed would record the bug, so
+check that hunk in the diff.
 """
 
 from __future__ import annotations

@@ -199,7 +199,7 @@ def pattern_files(draw: st.DrawFn) -> GenFile:
         entries.append(entry)
     trailing = draw(st.sampled_from([[], GROWTH, HOW_TO, GROWTH + HOW_TO]))
     lines += trailing
-    # A footer goes after a trailing section, as in the SPEC's shape; a footer right after the
+    # A footer goes after a trailing section, as in the upstream layout; a footer right after the
     # last entry is covered by test_roundtrip's content-patterns.md check.
     footer = bool(trailing) and draw(st.booleans())
     if footer:
@@ -337,7 +337,8 @@ def test_inserting_an_entry_adds_exactly_one_and_leaves_every_other_entry_byte_i
     grown = len(new_lines) - len(old_lines)
     at = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False)) if a != b), len(old_lines))
     assert new_lines[at + grown :] == old_lines[at:]
-    # ... at the SPEC's point: right after the last entry, else before Pattern Growth Tracking, else at the end.
+    # ... at its documented place (docs/FORMAT.md §3, add_pattern): right after the last entry, else before
+    # Pattern Growth Tracking, else at the end.
     following = [h.text for h in after.outline.h(2) if h.line > added.start]
     if pf.entries:
         assert after.entries[-2].end == added.start

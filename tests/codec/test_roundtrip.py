@@ -1,7 +1,10 @@
-"""Lossless round-trip over every fixture file, and entry detection on the SPEC's own pattern file.
+"""Lossless round-trip over every fixture file, and entry detection on a pattern file in the
+upstream layout.
 
-The seed file is read at test time from ``../shared/seeds/dev-patterns.md`` beside the repository
-(SPEC: never copy its text into the project); only its 7 entry names and counts live here.
+The fixture brain's ``dev-patterns.md`` is written in that layout, the one devlore must read
+untouched: a fenced Pattern Template whose ``## [Pattern Name]`` is code, Example Patterns, the
+entries, the trailing Pattern Growth Tracking and How to Use This File sections, then the footer
+(docs/FORMAT.md, "2.1 What counts as an entry" and "2.2 Format A: the one devlore writes").
 """
 
 from __future__ import annotations
@@ -15,23 +18,11 @@ from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
 from devlore.service import patterns
 from devlore.service.brain import Brain
-from tests.conftest import CONTENT, DEV, FIXTURES, snapshot
+from tests.conftest import CONTENT, DEV, FIXTURES, PM, snapshot
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared/seeds/dev-patterns.md"
 FIXTURE_FILES = sorted(p.relative_to(FIXTURES).as_posix() for p in FIXTURES.rglob("*.md"))
 PATTERN_FILES = [rel for rel in FIXTURE_FILES if rel.endswith("-patterns.md")]
 STRUCTURAL = ["Pattern Template", "Example Patterns", "Pattern Growth Tracking", "How to Use This File"]
-
-# name -> (numbered examples under **Examples:**, the level they earn), counted by reading the seed.
-SEED_ENTRIES = {
-    "JWT Refresh Tokens for Mobile Apps": (2, "MEDIUM"),
-    "Database Transaction Safety for Critical Operations": (1, "LOW"),
-    "Error Logging with User Context": (8, "HIGH"),
-    "N+1 Query Prevention": (4, "MEDIUM"),
-    "PostgreSQL Index on Foreign Keys": (6, "HIGH"),
-    "API Error Response Structure": (3, "MEDIUM"),
-    "Proactive JWT Token Refresh": (1, "LOW"),
-}
 
 # name -> (format, examples listed, level as written, level the examples earn)
 FIXTURE_DEV_ENTRIES = {
@@ -47,19 +38,24 @@ FIXTURE_DEV_ENTRIES = {
     "Smoke Test Each Deploy Stage": ("B", 2, "MEDIUM", "MEDIUM"),
 }
 
+# name -> (numbered examples under **Examples:**, the level they earn): an all-format-A file whose
+# written levels all match their evidence, as the upstream seed file's do.
+FIXTURE_PM_ENTRIES = {
+    "Kill Criteria in Every Experiment Brief": (5, "HIGH"),
+    "Interview Five Users Before Sizing a Feature": (3, "MEDIUM"),
+    "Compare Against Doing Nothing": (2, "MEDIUM"),
+    "Write the Changelog Entry Before the Spec": (1, "LOW"),
+}
+
 
 def read_text(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
 
 
 @pytest.fixture(scope="module")
-def seed_text() -> str:
-    if not SEED.is_file():
-        pytest.fail(
-            f"The SPEC's seed pattern file is missing at {SEED}: the test suite expects the shared/ folder "
-            "(SPEC.md and seeds/) checked out beside the repository, as CI has it."
-        )
-    return read_text(SEED)
+def upstream_text() -> str:
+    """The fixture brain's dev-patterns.md: the pattern file in the upstream layout."""
+    return read_text(FIXTURES / DEV)
 
 
 @pytest.mark.parametrize("rel", FIXTURE_FILES)
@@ -77,9 +73,9 @@ def test_every_fixture_pattern_file_parses_and_renders_back_to_its_exact_bytes(r
     assert PatternFile.parse(raw.decode("utf-8")).doc.render().encode("utf-8") == raw
 
 
-def test_the_seed_pattern_file_renders_back_to_its_exact_text(seed_text: str) -> None:
-    assert Doc.parse(seed_text).render() == seed_text
-    assert PatternFile.parse(seed_text).doc.render() == seed_text
+def test_the_upstream_layout_pattern_file_renders_back_to_its_exact_text(upstream_text: str) -> None:
+    assert Doc.parse(upstream_text).render() == upstream_text
+    assert PatternFile.parse(upstream_text).doc.render() == upstream_text
 
 
 def test_listing_and_reading_every_pattern_changes_no_byte_on_disk(brain: Brain, root: Path) -> None:
@@ -93,44 +89,26 @@ def test_listing_and_reading_every_pattern_changes_no_byte_on_disk(brain: Brain,
     assert snapshot(root) == before
 
 
-def test_the_seed_file_lists_exactly_its_seven_entries_with_their_evidence(seed_text: str) -> None:
-    pf = PatternFile.parse(seed_text)
-
-    found = {e.name: (len(e.examples), e.evidence) for e in pf.entries}
-
-    assert found == SEED_ENTRIES
-    assert [e.name for e in pf.entries] == list(SEED_ENTRIES)
-    assert all(e.format == "A" for e in pf.entries)
-    assert all(e.stated == e.evidence for e in pf.entries)
-
-
-def test_structural_sections_of_the_seed_file_are_headings_but_never_entries(seed_text: str) -> None:
-    pf = PatternFile.parse(seed_text)
-    headings = [h.text for h in pf.outline.h(2)]
-    entries = [e.name for e in pf.entries]
-
-    assert headings == [STRUCTURAL[0], STRUCTURAL[1], *SEED_ENTRIES, STRUCTURAL[2], STRUCTURAL[3]]
-    assert not set(STRUCTURAL) & set(entries)
-
-
-def test_the_fenced_template_heading_in_the_seed_file_is_code_not_a_heading(seed_text: str) -> None:
-    pf = PatternFile.parse(seed_text)
+def test_the_fenced_template_heading_in_the_upstream_layout_is_code_not_a_heading(upstream_text: str) -> None:
+    pf = PatternFile.parse(upstream_text)
     template = pf.lines.index("## [Pattern Name]")
+    fenced = pf.lines.index("## Release 1 - expand")  # an H2 inside a ```text block of an entry
 
-    assert template in pf.outline.code
-    assert all(h.line != template for h in pf.outline.headings)
+    assert template in pf.outline.code and fenced in pf.outline.code
+    assert all(h.line not in (template, fenced) for h in pf.outline.headings)
     assert "[Pattern Name]" not in [e.name for e in pf.entries]
 
 
-def test_the_seed_footer_is_found_after_the_trailing_sections(seed_text: str) -> None:
-    pf = PatternFile.parse(seed_text)
+def test_the_upstream_layout_footer_is_found_after_the_trailing_sections(upstream_text: str) -> None:
+    pf = PatternFile.parse(upstream_text)
 
     assert pf.footer is not None
     assert pf.footer.last_updated is not None and pf.lines[pf.footer.last_updated].startswith("**Last Updated:**")
-    assert pf.footer.total is not None and pf.lines[pf.footer.total] == "**Total Patterns:** 7"
+    assert pf.footer.total is not None and pf.lines[pf.footer.total] == "**Total Patterns:** 6"
     assert pf.footer.breakdown is not None
     start, end = pf.footer.breakdown
     assert [line.split(":")[0] for line in pf.lines[start:end]] == ["- HIGH", "- MEDIUM", "- LOW"]
+    assert start > max(h.line for h in pf.outline.h(2))  # after How to Use This File
 
 
 def test_the_fixture_dev_file_lists_ten_entries_two_of_them_in_format_b() -> None:
@@ -142,11 +120,23 @@ def test_the_fixture_dev_file_lists_ten_entries_two_of_them_in_format_b() -> Non
     assert [e.name for e in pf.entries] == list(FIXTURE_DEV_ENTRIES)
 
 
+def test_the_format_a_fixture_file_lists_exactly_its_entries_with_their_evidence() -> None:
+    pf = PatternFile.parse(read_text(FIXTURES / PM))
+
+    found = {e.name: (len(e.examples), e.evidence) for e in pf.entries}
+
+    assert found == FIXTURE_PM_ENTRIES
+    assert [e.name for e in pf.entries] == list(FIXTURE_PM_ENTRIES)
+    assert all(e.format == "A" for e in pf.entries)
+    assert all(e.stated == e.evidence for e in pf.entries)
+
+
 def test_structural_sections_of_the_fixture_dev_file_are_never_entries() -> None:
     pf = PatternFile.parse(read_text(FIXTURES / DEV))
     headings = [h.text for h in pf.outline.h(2)]
 
     assert headings == [STRUCTURAL[0], STRUCTURAL[1], *FIXTURE_DEV_ENTRIES, STRUCTURAL[2], STRUCTURAL[3]]
+    assert not set(STRUCTURAL) & {e.name for e in pf.entries}
     assert "[Pattern Name]" not in headings
     assert pf.footer is not None and pf.footer.total is not None
     assert pf.lines[pf.footer.total] == "**Total Patterns:** 6"
@@ -186,10 +176,10 @@ def test_a_footer_right_after_the_last_entry_is_the_files_footer_not_part_of_tha
     assert pf.footer.total is not None and pf.lines[pf.footer.total] == "**Total Patterns:** 3"
 
 
-@pytest.mark.parametrize("rel", [*PATTERN_FILES, "seed"])
-def test_an_add_example_on_every_entry_reparses_like_a_full_parse(rel: str, seed_text: str) -> None:
+@pytest.mark.parametrize("rel", PATTERN_FILES)
+def test_an_add_example_on_every_entry_reparses_like_a_full_parse(rel: str) -> None:
     """The parse a write hands to the next read (``PatternFile.edited``) is the full parse."""
-    text = seed_text if rel == "seed" else read_text(FIXTURES / rel)
+    text = read_text(FIXTURES / rel)
     pf = PatternFile.parse(text)
     for entry in pf.entries:
         splices = pattern_edits.add_example(pf, entry, "Acme - new case (2026-11-20) - fine", "2026-11-20", "x/y.md")

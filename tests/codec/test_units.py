@@ -16,7 +16,7 @@ from devlore.codec.pattern_entry import minutes, slugify
 from devlore.codec.structure import Heading, outline
 from tests.conftest import FIXTURES
 
-# -- slugify (SPEC §3.5) -------------------------------------------------------------------------
+# -- slugify (docs/FORMAT.md §2.5) ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The work-log codec: every SPEC §6 field parsed from the fixture log, lossless round trip,
+"""The work-log codec: every field of docs/FORMAT.md §6 parsed from the fixture log, lossless round trip,
 and edits that touch only the latest entry."""
 
 from __future__ import annotations

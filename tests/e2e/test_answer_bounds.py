@@ -1,6 +1,7 @@
-"""Issue 6's bound, checked where it is hardest: every read tool's default answer on the largest
-brain the benchmarks generate (50,000 files: 7,500 patterns in files of 1,000, work logs of up
-to 100 versions) stays under SPEC's 20,000 characters, text and structured JSON alike."""
+"""The answer-size bound of docs/FORMAT.md §9, checked where it is hardest: every read tool's
+default answer on the largest brain the benchmarks generate (50,000 files: 7,500 patterns in
+files of 1,000, work logs of up to 100 versions) stays under 20,000 characters, text and
+structured JSON alike."""
 
 from __future__ import annotations
 

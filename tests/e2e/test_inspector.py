@@ -2,9 +2,10 @@
 (``@modelcontextprotocol/inspector --cli``) drives ``python -m devlore serve`` over stdio.
 
 The inspector and Node 22 come from the npm registry through ``.ci/node-tools.sh`` (cached in
-``$DEVLORE_NODE_CACHE``, else ``~/.cache/devlore/node``), installed once per machine; ``.ci/run``
-installs them before pytest, and this module installs them itself when run alone. It is never
-skipped: a machine without npm fails here with the reason.
+``$DEVLORE_NODE_CACHE``, else ``~/.cache/devlore/node``), installed once per machine: ``.ci/run``
+installs them before pytest, and otherwise the session fixture below does on first use, so the
+README's plain ``pytest`` on a fresh machine runs these tests too. They are never skipped: a
+machine without npm fails here, saying what to install.
 """
 
 from __future__ import annotations
@@ -45,7 +46,13 @@ def inspector_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[s
         timeout=INSTALL_TIMEOUT,
         check=False,
     )
-    assert done.returncode == 0, f"installing the MCP inspector failed:\n{done.stderr}"
+    if done.returncode != 0:
+        pytest.fail(
+            "installing Node 22 and the MCP inspector from the npm registry (bash .ci/node-tools.sh inspector) "
+            "failed; these tests need npm on PATH (install Node.js and npm, e.g. `apt-get install npm`) and "
+            f"access to the npm registry:\n{done.stderr}",
+            pytrace=False,
+        )
     where = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
     env = {
         **os.environ,
@@ -76,7 +83,8 @@ def test_tools_list_shows_every_tool_with_its_schema(inspector_env: tuple[str, d
         assert tool["description"] and tool["inputSchema"]["type"] == "object", tool["name"]
         assert tool["outputSchema"]["type"] == "object", tool["name"]
         assert isinstance(tool["annotations"], dict), tool["name"]
-    # the tools/list result as sent on the wire (compact JSON): SPEC keeps it under 20,000 characters
+    # the tools/list result as sent on the wire (compact JSON) stays under 20,000 characters
+    # (docs/FORMAT.md, "9. The MCP surface")
     assert len(json.dumps({"tools": tools}, separators=(",", ":"), ensure_ascii=False)) < 20_000
 
 

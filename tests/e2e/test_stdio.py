@@ -131,7 +131,7 @@ async def test_tools_list_holds_the_nine_pattern_tools_each_with_an_output_schem
     schema = tools["add_example"].output_schema
     assert schema is not None
     assert {"name", "examples", "confidence_before", "confidence_after", "path"} <= set(schema["properties"])
-    # SPEC §8: the whole tools/list answer stays under 20,000 characters.
+    # docs/FORMAT.md §9: the whole tools/list answer stays under 20,000 characters.
     assert len(listing.model_dump_json(by_alias=True, exclude_none=True)) < 20_000
 
 

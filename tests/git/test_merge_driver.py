@@ -171,7 +171,6 @@ def _with_example(tmp_path: Path, name: str, example: str) -> str:
 
 
 def test_cli_merge_driver_keeps_both_sides_examples(tmp_path: Path) -> None:
-    pytest.importorskip("devlore.codec.merge")
     ours_example = "Ledgerline - report cache (2026-11) - Shipped the v3 key with the model change"
     theirs_example = "Harbor Portal - rates cache (2026-11) - No flush needed on rollout"
     base = (FIXTURES / DEV).read_text(encoding="utf-8")

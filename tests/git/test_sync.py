@@ -265,7 +265,6 @@ def test_an_episode_created_on_both_sides_is_kept_twice_and_committed(team: Team
 
 def test_both_sides_add_examples_to_the_same_pattern(team: Team) -> None:
     """The team-brain promise: two people reinforce one pattern, and sync keeps both examples."""
-    pytest.importorskip("devlore.codec.merge")
     from datetime import date
 
     from devlore.service.brain import Brain

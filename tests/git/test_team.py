@@ -1,4 +1,4 @@
-"""Issue 7's acceptance: a brain shared by clones of one remote through ``devlore serve --git``
+"""The team-brain promise of docs/TEAMS.md: a brain shared by clones of one remote through ``devlore serve --git``
 (each write operation committed) and ``devlore sync`` (the semantic merge driver at work).
 
 Writes go through the real MCP server (in-memory client) or through the same ``AutoCommit``
