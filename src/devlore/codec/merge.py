@@ -283,8 +283,8 @@ def _resolve(key: str, b: Part | None, o: Part | None, t: Part | None) -> Outcom
         return o.body, False
     if choice == "theirs":
         return t.body, False
-    if (special := _SPECIAL.get(re.sub(r"#\d+$", "", key))) is not None:
-        return special(b, o, t), False
+    if (field_rule := _FIELD_RULES.get(re.sub(r"#\d+$", "", key))) is not None:
+        return field_rule(b, o, t), False
     if b is None:  # added on both sides under one label: it merges, keeping both texts
         return _both_texts(o, t, labelled=key != "#intro"), False
     return conflict_lines(o.body, t.body), True
@@ -382,7 +382,7 @@ def _rerated(b: Part | None, o: Part, t: Part) -> tuple[str, ...]:
     return o.body
 
 
-_SPECIAL: dict[str, Callable[[Part | None, Part, Part], tuple[str, ...]]] = {
+_FIELD_RULES: dict[str, Callable[[Part | None, Part, Part], tuple[str, ...]]] = {
     **dict.fromkeys(_EXAMPLES, _examples),
     **dict.fromkeys(_SOURCES, _sources),
     **dict.fromkeys(_RERATED, _rerated),
