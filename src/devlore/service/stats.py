@@ -7,8 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from devlore.codec import episodes, workflows
+from devlore.codec.conflicts import conflict_problem
 from devlore.codec.frontmatter import FrontmatterError
-from devlore.codec.merge_base import conflict_regions
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
 from devlore.codec.worklogs import WorkLog
@@ -139,28 +139,6 @@ def _check_one(rel: str, text: str) -> Problem | None:
     if rendered != text:
         return Problem(path=rel, line=1, reason="does not round-trip byte for byte (please report this)")
     return conflict_problem(rel, text)
-
-
-def conflict_problem(rel: str, text: str) -> Problem | None:
-    """An unresolved merge conflict, named by the pattern or work-log entry that holds it."""
-    regions = conflict_regions(text) if "<<<<<<<" in text else []
-    if not regions:
-        return None
-    start, end = regions[0]
-    where = ""
-    if rel.startswith(PATTERNS):
-        entry = next((e for e in PatternFile.parse(text).entries if e.start < start <= e.end), None)
-        where = f" in pattern '{entry.name}'" if entry else ""
-    elif rel.startswith(WORKLOGS):
-        wl = next((e for e in WorkLog.parse(text).entries if e.start < start <= e.end), None)
-        where = f" in v{wl.version} ({wl.title})" if wl else ""
-    more = f" ({len(regions) - 1} more after it)" if len(regions) > 1 else ""
-    return Problem(
-        path=rel,
-        line=start,
-        reason=f"unresolved merge conflict{where}, lines {start}-{end}{more}: keep the right text, delete the "
-        "<<<<<<< ======= >>>>>>> lines, then `git add` the file",
-    )
 
 
 def check(brain: Brain) -> list[Problem]:
