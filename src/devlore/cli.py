@@ -69,7 +69,7 @@ def _team(args: argparse.Namespace, brain: Brain) -> threading.Event:
         raise DevloreError("--sync-every needs --git: only a brain whose writes are committed can be synced.")
     if not args.git:
         return stop
-    from devlore.gitops import Repo
+    from devlore.git import Repo
     from devlore.service.commits import attach
 
     auto = attach(brain, Repo.find(brain.root))
@@ -206,7 +206,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def staged_problems(root: Path) -> list[Problem]:
     """``devlore check --staged``: the brain files staged in git, as staged (``git show :path``), checked
     like ``devlore check`` does, plus any unresolved merge-conflict marker in a staged markdown file."""
-    from devlore.gitops import Repo, conflict_marker_line
+    from devlore.codec.conflicts import conflict_marker_line
+    from devlore.git import Repo
     from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, PATTERNS, WORKFLOWS, WORKLOGS
     from devlore.model import Problem
     from devlore.service.stats import _check_one
@@ -238,7 +239,7 @@ def staged_problems(root: Path) -> list[Problem]:
 
 
 def cmd_check_staged(args: argparse.Namespace) -> int:
-    from devlore.gitops import GitError
+    from devlore.git import GitError
 
     root = (args.dir or default_root()).expanduser()
     try:
@@ -280,7 +281,7 @@ def _conflict_where(root: Path, rel: str) -> str:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from devlore.gitops import GitError, Repo
+    from devlore.git import GitError, Repo
 
     root = (args.root or default_root()).expanduser()
     try:
@@ -299,7 +300,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_git_setup(args: argparse.Namespace) -> int:
-    from devlore.gitops import GitError, Repo
+    from devlore.git import GitError, Repo
 
     root = (args.root or default_root()).expanduser()
     try:
@@ -313,7 +314,7 @@ def cmd_git_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_merge_driver(args: argparse.Namespace) -> int:
-    from devlore.gitops import merge_file
+    from devlore.git import merge_file
 
     return merge_file(args.base, args.ours, args.theirs, args.path)
 

@@ -21,7 +21,7 @@ from devlore.cli import main
 from devlore.codec.merge import conflict_regions
 from devlore.codec.patterns import PatternFile
 from devlore.codec.worklogs import WorkLog
-from devlore.gitops import Repo
+from devlore.git import Repo
 from devlore.server import build_server
 from devlore.service import patterns, worklogs
 from devlore.service.brain import Brain

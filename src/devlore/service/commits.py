@@ -28,7 +28,7 @@ from devlore.model import ConfidenceChange, ExperienceResult, NewPatternResult, 
 from devlore.service.brain import Brain
 
 if TYPE_CHECKING:
-    from devlore.gitops import Repo, SyncReport
+    from devlore.git import Repo, SyncReport
 
 __all__ = ["WRITES", "AutoCommit", "attach", "message"]
 
