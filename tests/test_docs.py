@@ -21,13 +21,14 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult, TextContent
 
-from devlore.cli import init_root, parser
+from devlore.cli import parser
 from devlore.codec import episodes, workflows
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
 from devlore.codec.worklogs import WorkLog
 from devlore.server import build_server
 from devlore.service.brain import Brain
+from devlore.service.new_brain import init_root
 from devlore.service.stats import check
 
 REPO = Path(__file__).resolve().parent.parent

@@ -21,6 +21,7 @@ __all__ = [
     "check_relative",
     "domain_file",
     "domain_of",
+    "is_checked",
     "kind_of",
 ]
 
@@ -81,3 +82,12 @@ def kind_of(rel: str) -> Kind | None:
                 return None
             return kind
     return None
+
+
+def is_checked(rel: str) -> bool:
+    """True for a file ``devlore check`` parses: a ``.md`` directly in the patterns, workflows or
+    work-log folder, any ``.md`` under the episodic folder, and the two brain-health files."""
+    folder, _, name = rel.rpartition("/")
+    if folder in (PATTERNS, WORKFLOWS, WORKLOGS):
+        return name.endswith(".md")
+    return rel in (HEALTH_CONFIDENCE, HEALTH_GROWTH) or (rel.startswith(EPISODIC + "/") and rel.endswith(".md"))
