@@ -37,7 +37,8 @@ FORMAT = (REPO / "docs" / "FORMAT.md").read_text(encoding="utf-8")
 CI_RUN = REPO / ".ci" / "run"
 
 INSTALL_AND_SERVE = (
-    "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/devlore serve --root ./memory_fixtures"
+    "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/devlore init --example ./my-brain && "
+    ".venv/bin/devlore serve --root ./my-brain"
 )
 INSTALL_AND_TEST = 'python3 -m venv .venv && .venv/bin/pip install -e ".[dev]" && .venv/bin/pytest'
 
