@@ -18,12 +18,11 @@ from devlore.git import GitError, Repo, merge_file
 from devlore.server import build_server
 from devlore.service.brain import Brain
 from devlore.service.check import check, staged_problems
-from devlore.service.commits import attach
 from devlore.service.doctor import doctor_checks, launch_command
 from devlore.service.new_brain import copy_example, init_root
 from devlore.service.patterns import list_patterns
 from devlore.service.stats import memory_stats
-from devlore.service.sync import conflict_hint, sync_brain
+from devlore.service.sync import commit_writes, conflict_hint, sync_brain
 from devlore.service.worklog_import import import_worklog, pick_source
 
 __all__ = ["main"]
@@ -45,18 +44,11 @@ HEALTH_DELAY = 0.2
 def _team(args: argparse.Namespace, brain: Brain) -> threading.Event:
     """``--git``: commit every write operation; ``--sync-every``: sync in the background.
     Raises ``GitError`` (git missing, not a work tree) before the server starts."""
-    stop = threading.Event()
     if args.sync_every is not None and not args.git:
         raise DevloreError("--sync-every needs --git: only a brain whose writes are committed can be synced.")
-    if not args.git:
-        return stop
-    auto = attach(brain, Repo.find(brain.root))
-    if args.sync_every is not None:
-        if args.sync_every < 5:
-            raise DevloreError("--sync-every must be at least 5 seconds.")
-        worker = threading.Thread(target=auto.sync_forever, args=(args.sync_every, stop), daemon=True)
-        worker.start()
-    return stop
+    if args.sync_every is not None and args.sync_every < 5:
+        raise DevloreError("--sync-every must be at least 5 seconds.")
+    return commit_writes(brain, sync_every=args.sync_every) if args.git else threading.Event()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
