@@ -15,7 +15,6 @@ from devlore.errors import InvalidDocument
 from devlore.git import Repo
 from devlore.layout import (
     EPISODIC,
-    HEALTH_CONFIDENCE,
     HEALTH_GROWTH,
     PATTERNS,
     WORKFLOWS,
@@ -27,6 +26,9 @@ from devlore.model import Problem
 from devlore.service.brain import Brain, parse_patterns
 
 __all__ = ["check", "check_text", "staged_problems"]
+
+_FOLDERS = (PATTERNS, EPISODIC, WORKFLOWS, WORKLOGS, HEALTH_GROWTH.rpartition("/")[0])
+"""Where the files ``layout.is_checked`` names live, in the order their problems are listed."""
 
 
 def check_text(rel: str, text: str) -> Problem | None:
@@ -58,9 +60,7 @@ def check_text(rel: str, text: str) -> Problem | None:
 def check(brain: Brain) -> list[Problem]:
     """Parse and round-trip every memory file; one ``Problem`` per file that fails."""
     store = brain.store
-    paths = store.glob(PATTERNS) + store.glob(EPISODIC, "*.md", recursive=True)
-    paths += store.glob(WORKFLOWS) + store.glob(WORKLOGS)
-    paths += [p for p in (HEALTH_CONFIDENCE, HEALTH_GROWTH) if store.exists(p)]
+    paths = [rel for folder in _FOLDERS for rel in sorted(store.scan(folder)) if is_checked(rel)]
     problems: list[Problem] = []
     for rel in paths:
         try:
