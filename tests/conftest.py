@@ -15,7 +15,7 @@ from mcp import Client
 
 from devlore.server import build_server
 from devlore.service.brain import Brain
-from devlore.service.stats import check
+from devlore.service.check import check
 
 FIXTURES = Path(__file__).resolve().parent.parent / "memory_fixtures"
 TODAY = date(2026, 11, 21)

@@ -21,14 +21,15 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult, TextContent
 
-from devlore.cli import init_root, parser
+from devlore.cli import parser
 from devlore.codec import episodes, workflows
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
 from devlore.codec.worklogs import WorkLog
 from devlore.server import build_server
 from devlore.service.brain import Brain
-from devlore.service.stats import check
+from devlore.service.check import check
+from devlore.service.new_brain import init_root
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -36,7 +37,8 @@ FORMAT = (REPO / "docs" / "FORMAT.md").read_text(encoding="utf-8")
 CI_RUN = REPO / ".ci" / "run"
 
 INSTALL_AND_SERVE = (
-    "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/devlore serve --root ./memory_fixtures"
+    "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/devlore init --example ./my-brain && "
+    ".venv/bin/devlore serve --root ./my-brain"
 )
 INSTALL_AND_TEST = 'python3 -m venv .venv && .venv/bin/pip install -e ".[dev]" && .venv/bin/pytest'
 

@@ -1,4 +1,5 @@
-"""``devlore``: serve the brain over MCP, and a few commands for people."""
+"""``devlore``: serve the brain over MCP, and a few commands for people. This module parses
+arguments and prints; the work is done by the services and the git layer it calls."""
 
 from __future__ import annotations
 
@@ -9,28 +10,22 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from mcp.server.transport_security import TransportSecuritySettings
 
 from devlore.errors import DevloreError
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from devlore.model import Problem
-    from devlore.service.brain import Brain
+from devlore.git import GitError, Repo, merge_file
+from devlore.server import build_server
+from devlore.service.brain import Brain
+from devlore.service.check import check, staged_problems
+from devlore.service.doctor import doctor_checks, launch_command
+from devlore.service.new_brain import copy_example, init_root
+from devlore.service.patterns import list_patterns
+from devlore.service.stats import memory_stats
+from devlore.service.sync import commit_writes, conflict_hint, sync_brain
+from devlore.service.worklog_import import import_worklog, pick_source
 
 __all__ = ["main"]
-
-SKELETON_DIRS = (
-    "memory/semantic/patterns",
-    "memory/episodic/code",
-    "memory/episodic/projects",
-    "memory/episodic/content",
-    "memory/episodic/learning",
-    "memory/procedural/workflows",
-    "memory/worklogs",
-    "brain-health",
-)
 
 
 def default_root() -> Path:
@@ -38,22 +33,7 @@ def default_root() -> Path:
     return Path(env).expanduser() if env else Path.home() / "devlore"
 
 
-def init_root(root: Path) -> bool:
-    """Create the skeleton folders (and a dev pattern file) where missing; True for a new brain."""
-    from devlore.codec.pattern_edits import new_file
-
-    made = not root.is_dir() or not any(root.iterdir())
-    for d in SKELETON_DIRS:
-        path = root / d
-        path.mkdir(parents=True, exist_ok=True)
-    if made:
-        (root / "memory/semantic/patterns/dev-patterns.md").write_bytes(new_file("dev").encode("utf-8"))
-    return made
-
-
 def _brain(root: Path | None) -> Brain:
-    from devlore.service.brain import Brain
-
     return Brain(root or default_root())
 
 
@@ -64,21 +44,11 @@ HEALTH_DELAY = 0.2
 def _team(args: argparse.Namespace, brain: Brain) -> threading.Event:
     """``--git``: commit every write operation; ``--sync-every``: sync in the background.
     Raises ``GitError`` (git missing, not a work tree) before the server starts."""
-    stop = threading.Event()
     if args.sync_every is not None and not args.git:
         raise DevloreError("--sync-every needs --git: only a brain whose writes are committed can be synced.")
-    if not args.git:
-        return stop
-    from devlore.gitops import Repo
-    from devlore.service.commits import attach
-
-    auto = attach(brain, Repo.find(brain.root))
-    if args.sync_every is not None:
-        if args.sync_every < 5:
-            raise DevloreError("--sync-every must be at least 5 seconds.")
-        worker = threading.Thread(target=auto.sync_forever, args=(args.sync_every, stop), daemon=True)
-        worker.start()
-    return stop
+    if args.sync_every is not None and args.sync_every < 5:
+        raise DevloreError("--sync-every must be at least 5 seconds.")
+    return commit_writes(brain, sync_every=args.sync_every) if args.git else threading.Event()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -94,8 +64,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "Press Ctrl-C to stop.",
             file=sys.stderr,
         )
-    from devlore.server import build_server
-
     brain = _brain(root)
     brain.health_delay = HEALTH_DELAY
     try:
@@ -146,10 +114,6 @@ def serve_http(args: argparse.Namespace, root: Path) -> int:
         return 2
     if init_root(root):
         print(f"devlore: created a new brain at {root}", file=sys.stderr)
-    from mcp.server.transport_security import TransportSecuritySettings
-
-    from devlore.server import build_server
-
     host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host  # IPv6
     url = f"http://{host}:{args.port}"
     brain = _brain(root)
@@ -178,15 +142,39 @@ def serve_http(args: argparse.Namespace, root: Path) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    if args.example:
+        return init_example(args.dir)
     root = (args.dir or default_root()).expanduser()
     made = init_root(root)
     print(f"{'Created' if made else 'Already a brain:'} {root}")
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from devlore.service.stats import check
+def init_example(dest: Path | None) -> int:
+    """``devlore init --example DIR``: a fresh copy of the example brain to try devlore on."""
+    if dest is None:
+        print(
+            "devlore: give the folder to copy the example brain into: devlore init --example ./my-brain",
+            file=sys.stderr,
+        )
+        return 2
+    root = dest.expanduser()
+    try:
+        written = copy_example(root)
+    except DevloreError as exc:
+        print(f"devlore: {exc}", file=sys.stderr)
+        return 2
+    tops: dict[str, int] = {}
+    for rel in written:
+        top = rel.split("/", 1)[0] + ("/" if "/" in rel else "")
+        tops[top] = tops.get(top, 0) + 1
+    parts = [name if name.endswith(".md") else f"{name} ({n} file{'s' if n != 1 else ''})" for name, n in tops.items()]
+    print(f"Wrote a copy of the example brain to {root}: {', '.join(parts)}.")
+    print(f"Serve it with:\n  devlore serve --root {root}")
+    return 0
 
+
+def cmd_check(args: argparse.Namespace) -> int:
     if args.staged:
         return cmd_check_staged(args)
     root = (args.dir or default_root()).expanduser()
@@ -203,43 +191,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def staged_problems(root: Path) -> list[Problem]:
-    """``devlore check --staged``: the brain files staged in git, as staged (``git show :path``), checked
-    like ``devlore check`` does, plus any unresolved merge-conflict marker in a staged markdown file."""
-    from devlore.gitops import Repo, conflict_marker_line
-    from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, PATTERNS, WORKFLOWS, WORKLOGS
-    from devlore.model import Problem
-    from devlore.service.stats import _check_one
-
-    def checked(rel: str) -> bool:  # the files `devlore check` looks at
-        folder, _, name = rel.rpartition("/")
-        flat = folder in (PATTERNS, WORKFLOWS, WORKLOGS) and name.endswith(".md")
-        return (
-            flat
-            or rel in (HEALTH_CONFIDENCE, HEALTH_GROWTH)
-            or (rel.startswith(EPISODIC + "/") and rel.endswith(".md"))
-        )
-
-    repo = Repo.find(root)
-    problems: list[Problem] = []
-    for rel in repo.staged_paths():
-        if rel.startswith("../") or not rel.endswith(".md"):
-            continue
-        try:
-            text = repo.staged_bytes(rel).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(path=rel, line=1, reason=f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
-            continue
-        if (line := conflict_marker_line(text)) is not None:
-            problems.append(Problem(path=rel, line=line, reason="unresolved merge conflict"))
-        elif checked(rel) and (problem := _check_one(rel, text)) is not None:
-            problems.append(problem)
-    return problems
-
-
 def cmd_check_staged(args: argparse.Namespace) -> int:
-    from devlore.gitops import GitError
-
     root = (args.dir or default_root()).expanduser()
     try:
         problems = staged_problems(root)
@@ -259,32 +211,10 @@ def cmd_check_staged(args: argparse.Namespace) -> int:
     return 0
 
 
-def sync_after_merge(root: Path) -> Callable[[], list[str]]:
-    """What ``devlore sync`` runs after a merge commit: brain-health/ rewritten from the merged
-    patterns; it returns the paths it changed, which sync folds into the merge commit."""
-    from devlore.service import health
-
-    return lambda: health.refresh(_brain(root))
-
-
-def _conflict_where(root: Path, rel: str) -> str:
-    """``: line N, unresolved merge conflict in pattern 'X' ...`` for a conflicted brain file."""
-    from devlore.service.stats import conflict_problem
-
-    try:
-        text = (root / rel).read_bytes().decode("utf-8")
-        problem = conflict_problem(rel, text)
-    except Exception:  # only a hint: the file list above is what matters
-        return ""
-    return f": line {problem.line}, {problem.reason}" if problem else ""
-
-
 def cmd_sync(args: argparse.Namespace) -> int:
-    from devlore.gitops import GitError, Repo
-
     root = (args.root or default_root()).expanduser()
     try:
-        report = Repo.find(root, interactive=True).sync(after_merge=sync_after_merge(root))
+        report = sync_brain(root)
     except GitError as exc:
         print(f"devlore: {exc}", file=sys.stderr)
         return 2
@@ -293,14 +223,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return 0
     print(f"Merged {report.merged} commit(s) from {report.upstream}; these files have conflicts (nothing was pushed):")
     for path in report.conflicts:
-        print(f"  {path}{_conflict_where(root, path)}")
+        print(f"  {path}{conflict_hint(root, path)}")
     print("Resolve the marked lines, `git add` them, then `git commit` (or run `devlore sync` again).")
     return 1
 
 
 def cmd_git_setup(args: argparse.Namespace) -> int:
-    from devlore.gitops import GitError, Repo
-
     root = (args.root or default_root()).expanduser()
     try:
         lines = Repo.find(root).setup()
@@ -313,14 +241,10 @@ def cmd_git_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_merge_driver(args: argparse.Namespace) -> int:
-    from devlore.gitops import merge_file
-
     return merge_file(args.base, args.ours, args.theirs, args.path)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from devlore.service.stats import memory_stats
-
     s = memory_stats(_brain(args.root))
     print(f"Patterns: {s.patterns} (HIGH {s.by_level['HIGH']}, MEDIUM {s.by_level['MEDIUM']}, LOW {s.by_level['LOW']})")
     print(f"Experiences: {s.experiences}  Workflows: {s.workflows}  Work logs: {s.worklogs}")
@@ -335,9 +259,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_patterns(args: argparse.Namespace) -> int:
-    from devlore.errors import DevloreError
-    from devlore.service.patterns import list_patterns
-
     brain = _brain(args.root)
     rows = []
     cursor: str | None = None
@@ -359,25 +280,7 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     return 0
 
 
-def pick_source(path: Path) -> Path:
-    """The file to import: for one file of a ``…vN.md`` set, the set's highest version."""
-    from devlore.service.worklog_import import VERSIONED
-
-    m = VERSIONED.match(path.name)
-    if not m:
-        return path
-    best = (int(m.group("n")), path)
-    for sibling in path.parent.iterdir():
-        s = VERSIONED.match(sibling.name)
-        if s and s.group("stem").lower() == m.group("stem").lower() and sibling.is_file():
-            best = max(best, (int(s.group("n")), sibling))
-    return best[1]
-
-
 def cmd_import_worklog(args: argparse.Namespace) -> int:
-    from devlore.errors import DevloreError
-    from devlore.service.worklog_import import import_worklog
-
     path: Path = args.path.expanduser()
     if not path.is_file():
         print(f"devlore: {path} is not a file; give a WorkLog.md, WorkLog vN.md or DEVLOG.md.", file=sys.stderr)
@@ -399,59 +302,12 @@ def cmd_import_worklog(args: argparse.Namespace) -> int:
     return 0
 
 
-def _doctor_checks(root: Path) -> list[tuple[bool, str]]:
-    """(ok, line) for each thing ``devlore doctor`` looks at."""
-    from importlib.metadata import version
-
-    from devlore.service.stats import check
-    from devlore.store import Store
-
-    checks: list[tuple[bool, str]] = [
-        (sys.version_info >= (3, 11), f"Python {sys.version.split()[0]} (3.11 or newer needed)"),
-        (True, f"devlore {version('devlore')}, MCP SDK {version('mcp')}"),
-    ]
-    if not root.is_dir():
-        return [*checks, (False, f"{root} does not exist: create it with `devlore init {root}`")]
-    try:
-        probe = Store(root).state_file("doctor-probe")
-        probe.write_bytes(b"ok")
-        probe.unlink()
-        checks.append((True, f"{root} is writable"))
-    except OSError as exc:
-        checks.append((False, f"{root} is not writable: {exc}"))
-    problems = check(_brain(root))
-    checks.append((not problems, f"{len(problems)} file(s) that do not parse"))
-    checks += [(False, f"  {p.path}:{p.line}: {p.reason}") for p in problems]
-    leftovers = list(Store(root).temp_files())
-    checks.append((not leftovers, f"{len(leftovers)} temp file(s) left by interrupted writes (cleared on next serve)"))
-    held = _held_locks(root)
-    checks.append((True, f"{held} lock(s) held right now by running devlore processes (released if they die)"))
-    return checks
-
-
-def _held_locks(root: Path) -> int:
-    from filelock import FileLock, Timeout
-
-    held = 0
-    for lock_file in sorted((root / ".devlore" / "locks").glob("*.lock")):
-        lock = FileLock(str(lock_file), thread_local=False)
-        try:
-            lock.acquire(timeout=0)
-            lock.release()
-        except Timeout:
-            held += 1
-    return held
-
-
 def cmd_doctor(args: argparse.Namespace) -> int:
-    import shutil
-
     root = (args.root or default_root()).expanduser().resolve()
-    checks = _doctor_checks(root)
+    checks = doctor_checks(root)
     for ok, line in checks:
         print(("ok   " if ok else "FAIL ") + line)
-    beside = Path(sys.executable).parent / "devlore"
-    command = str(beside) if beside.is_file() else shutil.which("devlore") or f"{sys.executable} -m devlore"
+    command = launch_command()
     print(f"""
 Claude Code:
   claude mcp add devlore -- {command} serve --root {root}
@@ -480,8 +336,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--git", action="store_true", help="commit every write operation (the root is a git work tree)")
     s.add_argument("--sync-every", type=float, metavar="SECONDS", help="with --git: devlore sync in the background")
     s.set_defaults(func=cmd_serve)
-    s = sub.add_parser("init", help="create a brain skeleton")
+    s = sub.add_parser("init", help="create a brain skeleton, or a copy of the example brain")
     s.add_argument("dir", nargs="?", type=Path)
+    s.add_argument("--example", action="store_true", help="write a copy of the example brain into DIR (new or empty)")
     s.set_defaults(func=cmd_init)
     s = sub.add_parser("check", help="parse and round-trip every file; exit 1 listing problems")
     s.add_argument("dir", nargs="?", type=Path)

@@ -27,6 +27,7 @@ __all__ = [
     "directly_in",
     "domain_file",
     "domain_of",
+    "is_checked",
     "kind_of",
 ]
 
@@ -106,3 +107,12 @@ def directly_in(folder: str, rel: str, suffix: str = ".md") -> bool:
     pattern files and work logs devlore lists; ``kind_of`` also counts deeper files)."""
     parent, _, name = rel.rpartition("/")
     return parent == folder and name.endswith(suffix)
+
+
+def is_checked(rel: str) -> bool:
+    """True for a file ``devlore check`` parses: a ``.md`` directly in the patterns, workflows or
+    work-log folder, any ``.md`` under the episodic folder, and the two brain-health files."""
+    folder, _, name = rel.rpartition("/")
+    if folder in (PATTERNS, WORKFLOWS, WORKLOGS):
+        return name.endswith(".md")
+    return rel in (HEALTH_CONFIDENCE, HEALTH_GROWTH) or (rel.startswith(EPISODIC + "/") and rel.endswith(".md"))

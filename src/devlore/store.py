@@ -2,7 +2,8 @@
 
 Writes go to a temp file in the same directory, are fsynced and renamed over the target, so
 a file is always either as it was or as intended. Every write holds an inter-process lock
-for its file (``filelock``, released by the OS if the holder dies) and a thread lock.
+for its file (released by the OS if the holder dies) and a thread lock; both the atomic
+write and the lock are ``devlore.files``'.
 """
 
 from __future__ import annotations
@@ -14,15 +15,13 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from devlore.errors import Changed, Conflict, InvalidDocument, OutsideRoot
+from devlore.files import TMP_MARK, Busy, atomic_write, exclusive, temp_owner
 from devlore.layout import STATE_DIR, check_relative
 
 __all__ = ["Stat", "Store"]
 
 Stat = tuple[int, int]  # (mtime_ns, size)
-_TMP_MARK = ".devlore-tmp-"
 
 
 class Unchecked:
@@ -68,7 +67,7 @@ class Store:
         found = base.rglob(pattern) if recursive else base.glob(pattern)
         out: list[str] = []
         for p in found:
-            if _TMP_MARK in p.name or not p.is_file():
+            if TMP_MARK in p.name or not p.is_file():
                 continue
             if not p.resolve().is_relative_to(self.root):
                 continue
@@ -92,7 +91,7 @@ class Store:
                     continue
                 if entry.is_dir():
                     stack.append(entry.path)
-                elif entry.name.endswith(suffix) and _TMP_MARK not in entry.name and entry.is_file():
+                elif entry.name.endswith(suffix) and TMP_MARK not in entry.name and entry.is_file():
                     st = entry.stat()
                     out[entry.path[prefix:].replace(os.sep, "/")] = (st.st_mtime_ns, st.st_size)
         return out
@@ -126,30 +125,23 @@ class Store:
         before the rename."""
         target = self.path(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}{_TMP_MARK}{os.getpid()}-{threading.get_ident()}")
-        try:
-            with open(tmp, "wb") as fh:
-                fh.write(text.encode("utf-8"))
-                fh.flush()
-                os.fsync(fh.fileno())
+
+        def unchanged() -> None:
             if not isinstance(expected, Unchecked) and self.stat(rel) != expected:
                 raise Changed(
                     f"{rel} changed on disk while devlore was writing it (an editor saved it?); "
                     "nothing was written. Call the tool again to apply it to the new text."
                 )
-            os.replace(tmp, target)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-        _fsync_dir(target.parent)
+
+        atomic_write(target, text.encode("utf-8"), before_replace=unchanged)
         self._written(rel)
 
     def clean_temp_files(self) -> list[str]:
         """Remove temp files left by writers that died mid-write (their process is gone)."""
         removed: list[str] = []
         for tmp in self.temp_files():
-            pid = tmp.name.rsplit(_TMP_MARK, 1)[1].split("-", 1)[0]
-            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            pid = temp_owner(tmp.name)
+            if pid is not None and pid != os.getpid() and not _alive(pid):
                 with contextlib.suppress(FileNotFoundError):
                     tmp.unlink()
                     removed.append(tmp.relative_to(self.root).as_posix())
@@ -167,7 +159,7 @@ class Store:
                 except OSError:
                     continue
                 for entry in entries:
-                    if _TMP_MARK in entry.name:
+                    if TMP_MARK in entry.name:
                         yield Path(entry.path)
                     elif entry.is_dir(follow_symlinks=False) and entry.name != STATE_DIR:
                         deeper.append(Path(entry.path))
@@ -198,18 +190,21 @@ class Store:
 
     @contextlib.contextmanager
     def _file_lock(self, rel: str) -> Iterator[None]:
-        locks = self.root / STATE_DIR / "locks"
-        locks.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()[:16]
-        lock = FileLock(str(locks / f"{digest}.lock"), thread_local=False)
-        try:
-            lock.acquire(timeout=LOCK_TIMEOUT)
-        except Timeout as exc:
-            raise Conflict(f"{rel} is being written by another devlore process; try again in a moment.") from exc
-        try:
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(exclusive(self.lock_file(rel), LOCK_TIMEOUT))
+            except Busy as exc:
+                raise Conflict(f"{rel} is being written by another devlore process; try again in a moment.") from exc
             yield
-        finally:
-            lock.release()
+
+    def lock_file(self, rel: str) -> Path:
+        """The inter-process lock file of ``rel`` (under ``<root>/.devlore/locks/``)."""
+        digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()[:16]
+        return self.root / STATE_DIR / "locks" / f"{digest}.lock"
+
+    def lock_files(self) -> list[Path]:
+        """Every lock file a devlore process has taken in this brain."""
+        return sorted((self.root / STATE_DIR / "locks").glob("*.lock"))
 
 
 def _alive(pid: int) -> bool:
@@ -220,16 +215,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

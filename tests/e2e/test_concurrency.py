@@ -21,7 +21,7 @@ from mcp import Client, ClientSession
 
 from devlore.server import build_server
 from devlore.service.brain import Brain
-from devlore.service.stats import check
+from devlore.service.check import check
 from tests.e2e.conftest import Serve
 
 pytestmark = [pytest.mark.anyio, pytest.mark.e2e, pytest.mark.timeout(300)]

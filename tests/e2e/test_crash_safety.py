@@ -21,7 +21,7 @@ import pytest
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
 from devlore.service.brain import Brain
-from devlore.service.stats import check
+from devlore.service.check import check
 from devlore.store import Store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]

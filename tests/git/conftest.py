@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from devlore.gitops import Repo
+from devlore.git import Repo
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "memory_fixtures"
 DEV = "memory/semantic/patterns/dev-patterns.md"

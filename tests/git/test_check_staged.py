@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from devlore.cli import main
-from devlore.gitops import conflict_marker_line
+from devlore.codec.conflicts import conflict_marker_line
 from tests.git.conftest import DEV, EPISODE, PM, git, new_repo, replace_in
 
 BROKEN = "```python\nnever closed\n"

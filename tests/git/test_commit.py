@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from devlore.gitops import GIT_MISSING, GitError, Repo
+from devlore.git import GIT_MISSING, GitError, Repo
 from tests.git.conftest import (
     CONTENT,
     DEV,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from devlore.cli import main
-from devlore.gitops import ADDED_RECORD, merge_file
+from devlore.git import ADDED_RECORD, merge_file
 from tests.git.conftest import DEV, EPISODE, FIXTURES, GROWTH, new_repo
 
 CONFIDENCE = "brain-health/pattern-confidence.md"

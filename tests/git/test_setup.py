@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from devlore.cli import main
-from devlore.gitops import HOOK_MARK, Repo
+from devlore.git import HOOK_MARK, Repo
 from tests.git.conftest import DEV, EPISODE, GROWTH, git, new_repo, replace_in
 
 SETUP_FILES = (".gitattributes", ".gitignore", ".git/hooks/pre-commit")

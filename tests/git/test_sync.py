@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from devlore.cli import main
-from devlore.gitops import GitError, Repo, SyncReport
+from devlore.git import GitError, Repo, SyncReport
 from tests.git.conftest import BRAIN_DIR, DEV, EPISODE, FIXTURES, GROWTH, PM, Team, git, new_repo, replace_in, status
 
 NOTE = "memory/episodic/code/2026-11-21-team-note.md"

@@ -21,12 +21,12 @@ from devlore.cli import main
 from devlore.codec.merge import conflict_regions
 from devlore.codec.patterns import PatternFile
 from devlore.codec.worklogs import WorkLog
-from devlore.gitops import Repo
+from devlore.git import Repo
 from devlore.server import build_server
 from devlore.service import patterns, worklogs
 from devlore.service.brain import Brain
+from devlore.service.check import check
 from devlore.service.commits import AutoCommit, attach
-from devlore.service.stats import check
 from tests.git.conftest import DEV, Team, git, identify, status
 
 pytestmark = pytest.mark.anyio

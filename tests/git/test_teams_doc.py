@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from devlore.codec.patterns import PatternFile
-from devlore.gitops import Repo
+from devlore.git import Repo
 from devlore.service import patterns
 from devlore.service.brain import Brain
 from devlore.service.commits import AutoCommit

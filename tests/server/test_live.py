@@ -163,7 +163,7 @@ async def test_folders_deleted_and_recreated_are_still_watched(brain: Brain, roo
 async def test_memory_stats_follows_files_that_break_and_heal_while_served(brain: Brain, root: Path, mode: str) -> None:
     """memory_stats reads problems and counts from the watched index, not by parsing the
     brain on each call; it must still agree with a full ``devlore check``."""
-    from devlore.service.stats import check
+    from devlore.service.check import check
 
     log = root / "memory/worklogs/Ledger-Export-WorkLog.md"
     episode = root / "memory/episodic/code/2026-11-14-cache-key-version-bump.md"

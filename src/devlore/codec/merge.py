@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from devlore.codec.conflicts import conflict_regions
 from devlore.codec.merge_base import (
     MergeConflict,
     Merged,
@@ -23,7 +24,6 @@ from devlore.codec.merge_base import (
     apply,
     assemble,
     conflict_lines,
-    conflict_regions,
     finish,
     interleave,
     merge_region,

@@ -8,13 +8,11 @@ labelled fields of one entry, merged field by field by a caller's rules).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal, TypeVar
 
-from devlore.codec.structure import outline
 from devlore.codec.text import Doc, Splice
 
 __all__ = [
@@ -29,7 +27,6 @@ __all__ = [
     "apply",
     "assemble",
     "conflict_lines",
-    "conflict_regions",
     "finish",
     "interleave",
     "merge_region",
@@ -41,8 +38,6 @@ __all__ = [
 ]
 
 OPEN, MIDDLE, CLOSE = "<<<<<<< ours", "=======", ">>>>>>> theirs"
-_OPEN = re.compile(r"^<{7}(?:[ \t]|$)")
-_CLOSE = re.compile(r"^>{7}(?:[ \t]|$)")
 
 K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
@@ -86,23 +81,6 @@ def pick(base: object, ours: object, theirs: object) -> Choice:
 
 def conflict_lines(ours: Sequence[str], theirs: Sequence[str]) -> tuple[str, ...]:
     return (OPEN, *ours, MIDDLE, *theirs, CLOSE)
-
-
-def conflict_regions(text: str) -> list[tuple[int, int]]:
-    """1-based ``(start, end)`` lines of each ``<<<<<<<`` ... ``>>>>>>>`` block outside fenced code."""
-    lines = Doc.parse(text).bodies()
-    code = outline(lines).code
-    found: list[tuple[int, int]] = []
-    start: int | None = None
-    for i, line in enumerate(lines):
-        if i in code:
-            continue
-        if start is None and _OPEN.match(line):
-            start = i
-        elif start is not None and _CLOSE.match(line):
-            found.append((start + 1, i + 1))
-            start = None
-    return found
 
 
 def set_merge(

@@ -25,10 +25,11 @@ from pydantic import BaseModel
 
 from devlore.errors import DevloreError
 from devlore.model import ConfidenceChange, ExperienceResult, NewPatternResult, WorkflowResult, WorkLogState
+from devlore.service import health
 from devlore.service.brain import Brain
 
 if TYPE_CHECKING:
-    from devlore.gitops import Repo, SyncReport
+    from devlore.git import Repo, SyncReport
 
 __all__ = ["AutoCommit", "attach", "message"]
 
@@ -108,8 +109,6 @@ class AutoCommit:
 
     def sync(self) -> SyncReport:
         """Fetch, merge (the semantic driver does the files), refresh brain-health, push."""
-        from devlore.service import health
-
         with self._lock:
             try:
                 report = self.repo.sync(after_merge=lambda: health.refresh(self.brain))

@@ -9,16 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devlore.codec import episodes, workflows
+from devlore.codec.conflicts import conflict_problem
 from devlore.codec.frontmatter import FrontmatterError
-from devlore.codec.merge_base import conflict_regions
-from devlore.codec.patterns import PatternFile
 from devlore.codec.worklogs import WorkLog
 from devlore.errors import DevloreError, InvalidDocument
-from devlore.layout import PATTERNS, WORKLOGS, Kind
+from devlore.layout import Kind
 from devlore.model import Level, Problem
 from devlore.service.brain import Brain
 
-__all__ = ["Document", "conflict_problem", "documents"]
+__all__ = ["Document", "documents"]
 
 LEVEL_TIER: dict[Level, float] = {"HIGH": 0.3, "MEDIUM": 0.1, "LOW": 0.05}
 """How far a pattern's evidence level lifts it in ``recall``'s ranking."""
@@ -72,25 +71,3 @@ def documents(brain: Brain, rel: str, kind: str) -> tuple[list[Document], Proble
         return [], Problem(path=rel, line=exc.line, reason=exc.reason)
     except DevloreError as exc:
         return [], Problem(path=rel, line=1, reason=str(exc))
-
-
-def conflict_problem(rel: str, text: str) -> Problem | None:
-    """An unresolved merge conflict, named by the pattern or work-log entry that holds it."""
-    regions = conflict_regions(text) if "<<<<<<<" in text else []
-    if not regions:
-        return None
-    start, end = regions[0]
-    where = ""
-    if rel.startswith(PATTERNS):
-        entry = next((e for e in PatternFile.parse(text).entries if e.start < start <= e.end), None)
-        where = f" in pattern '{entry.name}'" if entry else ""
-    elif rel.startswith(WORKLOGS):
-        wl = next((e for e in WorkLog.parse(text).entries if e.start < start <= e.end), None)
-        where = f" in v{wl.version} ({wl.title})" if wl else ""
-    more = f" ({len(regions) - 1} more after it)" if len(regions) > 1 else ""
-    return Problem(
-        path=rel,
-        line=start,
-        reason=f"unresolved merge conflict{where}, lines {start}-{end}{more}: keep the right text, delete the "
-        "<<<<<<< ======= >>>>>>> lines, then `git add` the file",
-    )

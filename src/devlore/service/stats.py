@@ -1,4 +1,4 @@
-"""``memory_stats`` and ``devlore check``: what the brain holds and what cannot be parsed."""
+"""``memory_stats``: what the brain holds, and (from ``service.check``) what cannot be parsed."""
 
 from __future__ import annotations
 
@@ -6,26 +6,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import cast
 
-from devlore.codec import episodes, workflows
-from devlore.codec.frontmatter import FrontmatterError
 from devlore.codec.pattern_entry import time_saved
 from devlore.codec.patterns import PatternFile
-from devlore.codec.text import Doc
-from devlore.codec.worklogs import WorkLog
-from devlore.errors import DevloreError, InvalidDocument
-from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, PATTERNS, WORKFLOWS, WORKLOGS, kind_of
-from devlore.model import LEVELS, Problem, Stats, is_stale
+from devlore.errors import DevloreError
+from devlore.layout import EPISODIC, WORKFLOWS, WORKLOGS
+from devlore.model import LEVELS, Stats, is_stale
 from devlore.service import health
-from devlore.service.brain import Brain, parse_patterns
-from devlore.service.documents import conflict_problem
+from devlore.service.brain import Brain
+from devlore.service.check import check
 from devlore.service.index import Index
 from devlore.service.worklog_views import board
 
-__all__ = [
-    "check",
-    "conflict_problem",  # defined in service.documents; the CLI still imports it from here
-    "memory_stats",
-]
+__all__ = ["memory_stats"]
 
 
 @dataclass(frozen=True)
@@ -114,46 +106,3 @@ LIST_CAP = 50  # memory_stats stays bounded on a 50,000-file brain
 
 def _capped(names: list[str]) -> list[str]:
     return names if len(names) <= LIST_CAP else [*names[:LIST_CAP], f"… and {len(names) - LIST_CAP} more"]
-
-
-def _check_one(rel: str, text: str) -> Problem | None:
-    kind = kind_of(rel)
-    try:
-        if kind == "pattern":
-            rendered = PatternFile.parse(text).doc.render()
-            parse_patterns(rel, text)
-        elif kind == "episode":
-            episodes.parse(rel, text)
-            rendered = Doc.parse(text).render()
-        elif kind == "worklog":
-            rendered = WorkLog.parse(text).doc.render()
-        elif kind == "workflow":
-            workflows.parse(rel, text)
-            rendered = Doc.parse(text).render()
-        else:
-            rendered = Doc.parse(text).render()
-    except InvalidDocument as exc:
-        return Problem(path=rel, line=exc.line, reason=exc.reason)
-    except FrontmatterError as exc:
-        return Problem(path=rel, line=exc.line, reason=exc.reason)
-    if rendered != text:
-        return Problem(path=rel, line=1, reason="does not round-trip byte for byte (please report this)")
-    return conflict_problem(rel, text)
-
-
-def check(brain: Brain) -> list[Problem]:
-    """Parse and round-trip every memory file; one ``Problem`` per file that fails."""
-    store = brain.store
-    paths = store.glob(PATTERNS) + store.glob(EPISODIC, "*.md", recursive=True)
-    paths += store.glob(WORKFLOWS) + store.glob(WORKLOGS)
-    paths += [p for p in (HEALTH_CONFIDENCE, HEALTH_GROWTH) if store.exists(p)]
-    problems: list[Problem] = []
-    for rel in paths:
-        try:
-            text = store.read(rel)
-        except InvalidDocument as exc:
-            problems.append(Problem(path=rel, line=exc.line, reason=exc.reason))
-            continue
-        if text is not None and (p := _check_one(rel, text)) is not None:
-            problems.append(p)
-    return problems

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from devlore.codec import worklog_items as items
 from devlore.codec.text import Doc, Splice
@@ -13,7 +14,7 @@ from devlore.model import WORK_STATUSES, WorkLogState
 from devlore.service.brain import Brain
 from devlore.service.worklog_files import canonical, find_log, load
 
-__all__ = ["VERSIONED", "import_worklog"]
+__all__ = ["VERSIONED", "import_worklog", "pick_source"]
 
 VERSIONED = re.compile(r"^(?P<stem>.*?)[- ]?v(?P<n>\d+)\.md$", re.I)
 _DEVLOG = re.compile(r"^##\s+(\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2})?)\s*\|\s*(.*)$")
@@ -83,3 +84,16 @@ def import_worklog(brain: Brain, text: str, source: str, name: str | None = None
         files[rel] = new_text
     final = load(rel, new_text)
     return WorkLogState(name=base, path=rel, version=f"v{final.version}", status=final.status)
+
+
+def pick_source(path: Path) -> Path:
+    """The file to import: for one file of a ``…vN.md`` set, the set's highest version."""
+    m = VERSIONED.match(path.name)
+    if not m:
+        return path
+    best = (int(m.group("n")), path)
+    for sibling in path.parent.iterdir():
+        s = VERSIONED.match(sibling.name)
+        if s and s.group("stem").lower() == m.group("stem").lower() and sibling.is_file():
+            best = max(best, (int(s.group("n")), sibling))
+    return best[1]
