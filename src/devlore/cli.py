@@ -11,11 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
-from mcp.server.transport_security import TransportSecuritySettings
-
 from devlore.errors import DevloreError
 from devlore.git import GitError, Repo, merge_file
-from devlore.server import build_server
 from devlore.service.brain import Brain
 from devlore.service.check import check, staged_problems
 from devlore.service.doctor import doctor_checks, launch_command
@@ -53,11 +50,23 @@ def _team(args: argparse.Namespace, brain: Brain) -> threading.Event:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     root = (args.root or default_root()).expanduser()
+    token: str | None = None
     if args.http:
-        return serve_http(args, root)
+        try:
+            token = read_token(args.token_file)
+        except (OSError, ValueError) as exc:
+            print(f"devlore: cannot read the token: {exc}", file=sys.stderr)
+            return 2
+        if not _is_loopback(args.host) and not token:
+            print(
+                f"devlore: refusing to serve {args.host} without a token: anyone who can reach it could read and "
+                "change the brain. Set DEVLORE_TOKEN or pass --token-file, or bind 127.0.0.1.",
+                file=sys.stderr,
+            )
+            return 2
     if init_root(root):
         print(f"devlore: created a new brain at {root}", file=sys.stderr)
-    if sys.stdin.isatty():
+    if not args.http and sys.stdin.isatty():
         print(
             f"devlore serves the brain at {root} over stdio (MCP). It is meant to be started by a client:\n"
             f"  claude mcp add devlore -- devlore serve --root {root}\n"
@@ -71,12 +80,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except DevloreError as exc:
         print(f"devlore: {exc}", file=sys.stderr)
         return 2
-    server = build_server(brain, tools=args.tools)
+    # The one import inside a function, allowed by tests/test_architecture.py: the MCP SDK takes
+    # about a second to import, and git runs `devlore merge-driver` and the pre-commit hook's
+    # `devlore check --staged` once per file, so only `serve` loads it.
+    from devlore import serve
+
     try:
-        server.run()
+        if not args.http:
+            serve.stdio(brain, args.tools)
+            return 0
+        host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host  # IPv6
+        url = f"http://{host}:{args.port}"
+        print(f"devlore: serving {root} at {url}/mcp" + (" (bearer token required)" if token else ""), file=sys.stderr)
+        serve.http(brain, args.tools, token, url, args.host, args.port, args.allowed_host or [])
+        return 0
     finally:
         stop.set()
-    return 0
 
 
 def _is_loopback(host: str) -> bool:
@@ -96,49 +115,6 @@ def read_token(token_file: Path | None) -> str | None:
             raise ValueError(f"{token_file} is empty; put the token on its first line.")
         return token
     return os.environ.get("DEVLORE_TOKEN", "").strip() or None
-
-
-def serve_http(args: argparse.Namespace, root: Path) -> int:
-    """``devlore serve --http``: streamable HTTP for clients that share one server."""
-    try:
-        token = read_token(args.token_file)
-    except (OSError, ValueError) as exc:
-        print(f"devlore: cannot read the token: {exc}", file=sys.stderr)
-        return 2
-    if not _is_loopback(args.host) and not token:
-        print(
-            f"devlore: refusing to serve {args.host} without a token: anyone who can reach it could read and "
-            "change the brain. Set DEVLORE_TOKEN or pass --token-file, or bind 127.0.0.1.",
-            file=sys.stderr,
-        )
-        return 2
-    if init_root(root):
-        print(f"devlore: created a new brain at {root}", file=sys.stderr)
-    host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host  # IPv6
-    url = f"http://{host}:{args.port}"
-    brain = _brain(root)
-    brain.health_delay = HEALTH_DELAY
-    try:
-        _team(args, brain)
-    except DevloreError as exc:
-        print(f"devlore: {exc}", file=sys.stderr)
-        return 2
-    server = build_server(brain, tools=args.tools, token=token, public_url=url)
-    security = None
-    if args.allowed_host:
-        hosts = [*args.allowed_host, "127.0.0.1", "localhost", "[::1]"]
-        security = TransportSecuritySettings(
-            allowed_hosts=[h for host in hosts for h in (host, f"{host}:{args.port}")],
-            allowed_origins=[
-                f"{scheme}://{h}"
-                for host in hosts
-                for scheme in ("http", "https")
-                for h in (host, f"{host}:{args.port}")
-            ],
-        )
-    print(f"devlore: serving {root} at {url}/mcp" + (" (bearer token required)" if token else ""), file=sys.stderr)
-    server.run("streamable-http", host=args.host, port=args.port, transport_security=security)
-    return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
