@@ -31,10 +31,23 @@ MAX_LINES = 400
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "model": ("devlore.codec", "devlore.service", "devlore.store", "devlore.server", "mcp", "os", "pathlib"),
     "errors": ("devlore.", "mcp", "os", "pathlib"),
-    "codec/": ("devlore.service", "devlore.store", "devlore.server", "devlore.cli", "mcp", "os", "pathlib"),
+    "codec/": (
+        "devlore.service",
+        "devlore.store",
+        "devlore.files",
+        "devlore.git",
+        "devlore.server",
+        "devlore.cli",
+        "mcp",
+        "os",
+        "pathlib",
+    ),
     "layout": ("devlore.service", "devlore.store", "devlore.server", "mcp", "os", "pathlib"),
     "store": ("devlore.service", "devlore.server", "devlore.codec", "mcp"),
-    "service/": ("devlore.server", "devlore.resources", "devlore.cli", "mcp", "os"),
+    "files": ("devlore.", "mcp"),
+    "git/": ("devlore.service", "devlore.store", "devlore.tools", "devlore.server", "devlore.cli", "mcp"),
+    "service/": ("devlore.tools", "devlore.server", "devlore.serve", "devlore.resources", "devlore.cli", "mcp", "os"),
+    "tools/": ("devlore.server", "devlore.serve", "devlore.cli"),
 }
 
 

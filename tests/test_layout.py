@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from devlore.layout import SKELETON, directly_in, is_checked, kind_of
+from devlore.layout import SKELETON, directly_in, is_checked, kind_of, merge_rule
 
 
 def test_a_path_is_the_kind_of_the_folder_it_lies_in() -> None:
@@ -73,3 +73,24 @@ def test_is_checked_takes_flat_markdown_in_three_folders_any_episode_and_the_two
         "brain-health/growth-log.md",
         "brain-health/pattern-confidence.md",
     ]
+
+
+def test_the_merge_rule_of_a_path_follows_its_kind_wherever_the_brain_sits_in_the_repository() -> None:
+    paths = {
+        "memory/semantic/patterns/dev-patterns.md": "patterns",
+        "team/brain/memory/semantic/patterns/pm-patterns.md": "patterns",
+        "memory/semantic/patterns/notes.md": None,
+        "memory/semantic/patterns/old/dev-patterns.md": None,
+        "memory/worklogs/Auth-Refactor-WorkLog.md": "worklog",
+        "memory/worklogs/notes.md": None,
+        "brain-health/growth-log.md": "growth",
+        "x/brain-health/pattern-confidence.md": "confidence",
+        "brain-health/notes.md": None,
+        "memory/episodic/code/2026-11-20-pinned-ruff.md": "kept_apart",
+        "memory/episodic/2026/11/deep.md": "kept_apart",
+        "memory/procedural/workflows/pin-tool-versions.md": "kept_apart",
+        "memory/procedural/workflows/drafts/pin.md": None,
+        "notmemory/semantic/patterns/dev-patterns.md": None,
+        "README.md": None,
+    }
+    assert {path: merge_rule(path) for path in paths} == paths

@@ -15,6 +15,7 @@ __all__ = [
     "HEALTH_GROWTH",
     "KIND_FOLDERS",
     "MEMORY",
+    "MERGED_BY_DEVLORE",
     "PATTERNS",
     "PATTERN_SUFFIX",
     "SKELETON",
@@ -22,6 +23,7 @@ __all__ = [
     "WORKLOGS",
     "WORK_TYPES",
     "Kind",
+    "MergeRule",
     "WorkType",
     "check_relative",
     "directly_in",
@@ -29,6 +31,7 @@ __all__ = [
     "domain_of",
     "is_checked",
     "kind_of",
+    "merge_rule",
 ]
 
 MEMORY = "memory"
@@ -116,3 +119,24 @@ def is_checked(rel: str) -> bool:
     if folder in (PATTERNS, WORKFLOWS, WORKLOGS):
         return name.endswith(".md")
     return rel in (HEALTH_CONFIDENCE, HEALTH_GROWTH) or (rel.startswith(EPISODIC + "/") and rel.endswith(".md"))
+
+
+MergeRule = Literal["patterns", "worklog", "growth", "confidence", "kept_apart"]
+MERGED_BY_DEVLORE: tuple[str, ...] = (f"{MEMORY}/**/*.md", f"{HEALTH}/*.md")
+"""The ``.gitattributes`` globs (under the brain) that git hands to devlore's merge driver."""
+
+_IN_REPO = r"(?:^|/)"  # a brain may sit in a folder of its repository
+_MERGE_RULES: tuple[tuple[re.Pattern[str], MergeRule], ...] = (
+    (re.compile(rf"{_IN_REPO}{re.escape(PATTERNS)}/[^/]+{re.escape(PATTERN_SUFFIX)}$"), "patterns"),
+    (re.compile(rf"{_IN_REPO}{re.escape(WORKLOGS)}/[^/]+-WorkLog\.md$"), "worklog"),
+    (re.compile(rf"{_IN_REPO}{re.escape(HEALTH_GROWTH)}$"), "growth"),
+    (re.compile(rf"{_IN_REPO}{re.escape(HEALTH_CONFIDENCE)}$"), "confidence"),
+    (re.compile(rf"{_IN_REPO}(?:{re.escape(EPISODIC)}/.+|{re.escape(WORKFLOWS)}/[^/]+)\.md$"), "kept_apart"),
+)
+
+
+def merge_rule(path: str) -> MergeRule | None:
+    """How git's merge driver merges the file at ``path`` (relative to the repository): pattern
+    files, work logs and the two brain-health files by meaning; an episode or workflow created
+    on both sides is kept twice ("kept_apart"); None: line by line, as git does."""
+    return next((rule for pattern, rule in _MERGE_RULES if pattern.search(path)), None)

@@ -8,13 +8,13 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from devlore.files import atomic_write
 from devlore.git.process import GitError, run
+from devlore.layout import MergeRule, merge_rule
 
 __all__ = ["ADDED_RECORD", "merge_file"]
 
@@ -23,13 +23,12 @@ log = logging.getLogger(__name__)
 ADDED_RECORD = "devlore-merge-added"
 """In the git dir: files the merge driver wrote beside a path (add/add of an episode) for sync to stage."""
 
-_SEMANTIC = (
-    (re.compile(r"(?:^|/)memory/semantic/patterns/[^/]+-patterns\.md$"), "merge_patterns"),
-    (re.compile(r"(?:^|/)memory/worklogs/[^/]+-WorkLog\.md$"), "merge_worklog"),
-    (re.compile(r"(?:^|/)brain-health/growth-log\.md$"), "merge_growth"),
-    (re.compile(r"(?:^|/)brain-health/pattern-confidence\.md$"), "merge_confidence"),
-)
-_SEPARATE = re.compile(r"(?:^|/)memory/(?:episodic/.+|procedural/workflows/[^/]+)\.md$")
+_SEMANTIC: dict[MergeRule, str] = {
+    "patterns": "merge_patterns",
+    "worklog": "merge_worklog",
+    "growth": "merge_growth",
+    "confidence": "merge_confidence",
+}
 _SEMANTIC_MODULE = "devlore.codec.merge"
 """Looked up when a file is merged, not imported with this module: if it cannot be loaded (a broken
 or partial install), the driver still merges line by line instead of failing git's merge."""
@@ -53,10 +52,10 @@ def _merge_any(base: Path, ours: Path, theirs: Path, path: str) -> int:
         texts = [p.read_bytes().decode("utf-8") for p in (base, ours, theirs)]
     except UnicodeDecodeError:
         return _merge_lines(base, ours, theirs, path)
-    name = next((fn for pattern, fn in _SEMANTIC if pattern.search(path)), None)
-    if name is not None:
-        return _merge_semantic(name, texts, base, ours, theirs, path)
-    if _SEPARATE.search(path) and texts[0] == "" and texts[1] != texts[2]:
+    rule = merge_rule(path)
+    if rule is not None and rule in _SEMANTIC:
+        return _merge_semantic(_SEMANTIC[rule], texts, base, ours, theirs, path)
+    if rule == "kept_apart" and texts[0] == "" and texts[1] != texts[2]:
         _keep_beside(path, texts[2])
         return 0
     return _merge_lines(base, ours, theirs, path)

@@ -9,6 +9,7 @@ from pathlib import Path
 from devlore.files import atomic_write
 from devlore.git.process import escape_glob, literal
 from devlore.git.worktree import WorkTree
+from devlore.layout import MERGED_BY_DEVLORE
 
 __all__ = ["HOOK_MARK", "setup"]
 
@@ -30,7 +31,7 @@ def _pattern(tree: WorkTree, tail: str) -> str:
 
 def _attributes(tree: WorkTree) -> list[str]:
     path = tree.top / ".gitattributes"
-    wanted = [f"{_pattern(tree, tail)} merge=devlore" for tail in ("memory/**/*.md", "brain-health/*.md")]
+    wanted = [f"{_pattern(tree, tail)} merge=devlore" for tail in MERGED_BY_DEVLORE]
     return _extend_lines(path, wanted, "# devlore: merge the brain's markdown semantically (devlore git-setup)")
 
 

@@ -9,20 +9,10 @@ from pathlib import Path
 
 from devlore.codec.pattern_edits import new_file
 from devlore.errors import AlreadyExists, NotFound
-from devlore.layout import PATTERNS, domain_file
+from devlore.layout import SKELETON, domain_file
 
-__all__ = ["SKELETON_DIRS", "copy_example", "example_brain", "init_root"]
+__all__ = ["copy_example", "example_brain", "init_root"]
 
-SKELETON_DIRS = (
-    PATTERNS,
-    "memory/episodic/code",
-    "memory/episodic/projects",
-    "memory/episodic/content",
-    "memory/episodic/learning",
-    "memory/procedural/workflows",
-    "memory/worklogs",
-    "brain-health",
-)
 _PACKAGED = "example_brain"
 """Where a wheel carries the example brain inside the package (pyproject.toml force-includes it)."""
 _SOURCE_TREE = Path(__file__).resolve().parents[3] / "memory_fixtures"
@@ -32,7 +22,7 @@ _SOURCE_TREE = Path(__file__).resolve().parents[3] / "memory_fixtures"
 def init_root(root: Path) -> bool:
     """Create the skeleton folders (and a dev pattern file) where missing; True for a new brain."""
     made = not root.is_dir() or not any(root.iterdir())
-    for d in SKELETON_DIRS:
+    for d in SKELETON:
         (root / d).mkdir(parents=True, exist_ok=True)
     if made:
         (root / domain_file("dev")).write_bytes(new_file("dev").encode("utf-8"))
