@@ -13,6 +13,7 @@ from pathlib import Path
 
 from devlore.errors import DevloreError
 from devlore.git import GitError, Repo, merge_file
+from devlore.model import LEVELS
 from devlore.service.brain import Brain
 from devlore.service.check import check, staged_problems
 from devlore.service.doctor import doctor_checks, launch_command
@@ -333,7 +334,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_doctor)
     s = sub.add_parser("patterns", help="list patterns for people")
     s.add_argument("--root", type=Path)
-    s.add_argument("--level", choices=("LOW", "MEDIUM", "HIGH"))
+    s.add_argument("--level", choices=LEVELS)
     s.add_argument("--domain")
     s.set_defaults(func=cmd_patterns)
     s = sub.add_parser("sync", help="fetch, merge and push the brain's git repository (commits nothing of yours)")

@@ -21,6 +21,7 @@ __all__ = [
     "SKELETON",
     "WORKFLOWS",
     "WORKLOGS",
+    "WORKLOG_SUFFIX",
     "WORK_TYPES",
     "Kind",
     "MergeRule",
@@ -32,6 +33,8 @@ __all__ = [
     "is_checked",
     "kind_of",
     "merge_rule",
+    "worklog_file",
+    "worklog_name",
 ]
 
 MEMORY = "memory"
@@ -44,6 +47,7 @@ WORKLOGS = f"{MEMORY}/worklogs"
 HEALTH_CONFIDENCE = f"{HEALTH}/pattern-confidence.md"
 HEALTH_GROWTH = f"{HEALTH}/growth-log.md"
 PATTERN_SUFFIX = "-patterns.md"
+WORKLOG_SUFFIX = "-WorkLog.md"
 STATE_DIR = ".devlore"
 
 WorkType = Literal["code", "client", "content", "research"]
@@ -121,6 +125,16 @@ def is_checked(rel: str) -> bool:
     return rel in (HEALTH_CONFIDENCE, HEALTH_GROWTH) or (rel.startswith(EPISODIC + "/") and rel.endswith(".md"))
 
 
+def worklog_file(name: str) -> str:
+    """``Auth-Refactor`` -> ``memory/worklogs/Auth-Refactor-WorkLog.md`` (the name already canonical)."""
+    return f"{WORKLOGS}/{name}{WORKLOG_SUFFIX}"
+
+
+def worklog_name(rel: str) -> str:
+    """``memory/worklogs/Auth-Refactor-WorkLog.md`` -> ``Auth-Refactor``."""
+    return rel.rsplit("/", 1)[-1].removesuffix(WORKLOG_SUFFIX)
+
+
 MergeRule = Literal["patterns", "worklog", "growth", "confidence", "kept_apart"]
 MERGED_BY_DEVLORE: tuple[str, ...] = (f"{MEMORY}/**/*.md", f"{HEALTH}/*.md")
 """The ``.gitattributes`` globs (under the brain) that git hands to devlore's merge driver."""
@@ -128,7 +142,7 @@ MERGED_BY_DEVLORE: tuple[str, ...] = (f"{MEMORY}/**/*.md", f"{HEALTH}/*.md")
 _IN_REPO = r"(?:^|/)"  # a brain may sit in a folder of its repository
 _MERGE_RULES: tuple[tuple[re.Pattern[str], MergeRule], ...] = (
     (re.compile(rf"{_IN_REPO}{re.escape(PATTERNS)}/[^/]+{re.escape(PATTERN_SUFFIX)}$"), "patterns"),
-    (re.compile(rf"{_IN_REPO}{re.escape(WORKLOGS)}/[^/]+-WorkLog\.md$"), "worklog"),
+    (re.compile(rf"{_IN_REPO}{re.escape(WORKLOGS)}/[^/]+{re.escape(WORKLOG_SUFFIX)}$"), "worklog"),
     (re.compile(rf"{_IN_REPO}{re.escape(HEALTH_GROWTH)}$"), "growth"),
     (re.compile(rf"{_IN_REPO}{re.escape(HEALTH_CONFIDENCE)}$"), "confidence"),
     (re.compile(rf"{_IN_REPO}(?:{re.escape(EPISODIC)}/.+|{re.escape(WORKFLOWS)}/[^/]+)\.md$"), "kept_apart"),

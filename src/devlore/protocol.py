@@ -10,7 +10,7 @@ from mcp import types
 from mcp.server.mcpserver import MCPServer
 
 from devlore.errors import DevloreError
-from devlore.layout import EPISODIC, WORKFLOWS, WORKLOGS, domain_of
+from devlore.layout import EPISODIC, WORKFLOWS, WORKLOGS, domain_of, worklog_name
 from devlore.model import LEVELS, WORK_STATUSES
 from devlore.service.brain import Brain
 
@@ -45,7 +45,7 @@ def _names(brain: Brain, argument: str, context: dict[str, str]) -> list[str]:
         found = store.glob(f"{EPISODIC}/{folder}") if folder else store.glob(EPISODIC, "*.md", recursive=True)
         return [p.rsplit("/", 1)[-1].removesuffix(".md") for p in found]
     if argument == "name":
-        return [p.rsplit("/", 1)[-1].removesuffix("-WorkLog.md") for p in store.glob(WORKLOGS)]
+        return [worklog_name(p) for p in store.glob(WORKLOGS)]
     if argument == "level":
         return list(LEVELS)
     if argument == "status":

@@ -14,11 +14,13 @@ from devlore.layout import (
     EPISODIC,
     HEALTH_CONFIDENCE,
     HEALTH_GROWTH,
-    PATTERNS,
     WORKFLOWS,
+    WORKLOG_SUFFIX,
     WORKLOGS,
     domain_file,
     domain_of,
+    kind_of,
+    worklog_name,
 )
 from devlore.service.brain import Brain
 from devlore.service.health import flush
@@ -32,14 +34,15 @@ MD = "text/markdown"
 def uri_for(rel: str) -> str | None:
     """The resource URI of a root-relative file, or None for files that are not resources."""
     name = rel.rsplit("/", 1)[-1].removesuffix(".md")
-    if rel.startswith(PATTERNS + "/") and rel.endswith("-patterns.md"):
+    kind = kind_of(rel)
+    if kind == "pattern":
         return f"memory://patterns/{domain_of(rel)}"
-    if rel.startswith(EPISODIC + "/") and rel.count("/") == 3:
+    if kind == "episode" and rel.count("/") == 3:  # memory/episodic/<folder>/<name>.md
         return f"memory://episodes/{rel.split('/')[2]}/{name}"
-    if rel.startswith(WORKFLOWS + "/"):
+    if kind == "workflow":
         return f"memory://workflows/{name}"
-    if rel.startswith(WORKLOGS + "/") and rel.endswith("-WorkLog.md"):
-        return f"memory://worklogs/{name.removesuffix('-WorkLog')}"
+    if kind == "worklog" and rel.endswith(WORKLOG_SUFFIX):
+        return f"memory://worklogs/{worklog_name(rel)}"
     if rel in (HEALTH_CONFIDENCE, HEALTH_GROWTH):
         return f"memory://health/{name}"
     return None

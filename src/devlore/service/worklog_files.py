@@ -7,7 +7,7 @@ import re
 from devlore.codec.frontmatter import FrontmatterError
 from devlore.codec.worklogs import WorkLog
 from devlore.errors import InvalidArgument, InvalidDocument, NotFound
-from devlore.layout import WORKLOGS
+from devlore.layout import WORKLOGS, worklog_file, worklog_name
 from devlore.service.brain import Brain
 
 __all__ = ["canonical", "existing", "find_log", "load", "log_path"]
@@ -32,7 +32,7 @@ def canonical(name: str) -> str:
 
 
 def log_path(name: str) -> str:
-    return f"{WORKLOGS}/{name}-WorkLog.md"
+    return worklog_file(name)
 
 
 def find_log(brain: Brain, name: str) -> tuple[str, str]:
@@ -41,7 +41,7 @@ def find_log(brain: Brain, name: str) -> tuple[str, str]:
     wanted = log_path(base).lower()
     for rel in brain.store.scan(WORKLOGS):  # names only: no resolve per file
         if rel.lower() == wanted and brain.store.exists(rel):
-            return rel.rsplit("/", 1)[-1].removesuffix("-WorkLog.md"), rel
+            return worklog_name(rel), rel
     return base, log_path(base)
 
 
@@ -55,7 +55,7 @@ def load(rel: str, text: str) -> WorkLog:
 def existing(brain: Brain, name: str) -> tuple[str, str]:
     base, rel = find_log(brain, name)
     if not brain.store.exists(rel):
-        names = [r.rsplit("/", 1)[-1].removesuffix("-WorkLog.md") for r in brain.store.glob(WORKLOGS)]
+        names = [worklog_name(r) for r in brain.store.glob(WORKLOGS)]
         known = f" Known logs: {', '.join(names)}." if names else ""
         raise NotFound(f"No work log named '{base}'.{known} Create it with open_worklog.")
     return base, rel
