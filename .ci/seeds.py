@@ -29,8 +29,8 @@ from pathlib import Path
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
 from devlore.service.brain import Brain
+from devlore.service.check import check
 from devlore.service.patterns import list_patterns
-from devlore.service.stats import check
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT = REPO.parent / "shared" / "seeds"

@@ -9,22 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from devlore.tools import WRITES
+
 pytestmark = pytest.mark.e2e
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 SUMMARY = {"n", "median_ms", "p95_ms", "min_ms", "max_ms", "samples_ms"}
 READ_TOOLS = {"recall", "list_patterns", "get_pattern", "memory_stats", "get_worklog", "get_worklog_board"}
-WRITE_TOOLS = {
-    "add_pattern",
-    "add_example",
-    "upgrade_confidence",
-    "record_experience",
-    "promote_to_workflow",
-    "open_worklog",
-    "update_worklog",
-    "record_blocker",
-    "resolve_blocker",
-}
+WRITE_TOOLS = set(WRITES)  # every tool that writes is benchmarked
 
 
 def test_run_quick_writes_every_figure_the_table_and_the_plots(tmp_path: Path) -> None:
