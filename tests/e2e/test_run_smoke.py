@@ -60,3 +60,31 @@ def test_run_quick_writes_every_figure_the_table_and_the_plots(tmp_path: Path) -
     assert "MEETS" in table or "MISSES" in table
     assert "## Write tools on a 100-file brain" in table and "| resolve_blocker |" in table
     assert list(out.glob("*.png"))
+
+    # bench/compare.py reads these runs: the same run on both sides is within noise everywhere,
+    # and a copy where every write tool took twice as long is slower there and nowhere else.
+    slow = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    for stats in slow["write_tools"]["tools"].values():
+        stats["median_ms"] *= 2
+    (tmp_path / "slow").mkdir()
+    (tmp_path / "slow" / "run.json").write_text(json.dumps(slow), encoding="utf-8")
+    same = compare(out, out)
+    assert "read recall @100" in same
+    assert {label for label, verdict in same.items() if verdict != "within noise"} == set()
+    slower = compare(out, tmp_path / "slow")
+    assert {label for label, verdict in slower.items() if verdict != "within noise"} == {f"write {t}" for t in writes}
+    assert {slower[f"write {t}"] for t in writes} == {"slower"}
+
+
+def compare(before: Path, after: Path) -> dict[str, str]:
+    """``figure -> verdict`` from bench/compare.py's table."""
+    table = subprocess.run(
+        [sys.executable, str(BENCH / "compare.py"), "--before", str(before), "--after", str(after)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=True,
+    ).stdout
+    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    return {row[0]: row[-1] for row in cells}
