@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (hand-written data: one memory or question per line)
 """Hand-written experiences of the evaluation brain.
 
 Each is (date, folder, project, title, goal, what happened, solution, patterns, result); a
@@ -453,6 +454,9 @@ EPISODES = [
     ("2026-08-06", "learning", "", "Password rules with emoji", "",
      "Counting characters with len() counted code units; an emoji password looked longer than it was.",
      "Count grapheme clusters and normalise to NFC before hashing.", [], None),
+    ("2026-07-31", "learning", "", "C# async deadlock in the billing bridge", "",
+     "The .NET billing bridge called an async method with .Result inside a synchronization context and hung under load.",
+     "Async all the way down, and ConfigureAwait(false) in the shared library code.", [], None),
     ("2026-09-08", "learning", "", "Why Celery workers opened so many connections", "",
      "Each worker process kept persistent Django connections and the prefork pool multiplied them.",
      "CONN_MAX_AGE=0 for workers and a smaller pool.", [], None),

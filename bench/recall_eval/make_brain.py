@@ -135,7 +135,12 @@ def entry_b(p: tuple) -> list[str]:
 
 def pattern_file(domain: str) -> str:
     title, fmt, entries = DOMAINS[domain]
-    out = [f"# {title}", "", f"**Purpose:** What worked on real projects ({domain}), so the next task starts from it", ""]
+    out = [
+        f"# {title}",
+        "",
+        f"**Purpose:** What worked on real projects ({domain}), so the next task starts from it",
+        "",
+    ]
     if fmt == "A":
         out += [
             "**Confidence levels:**",
@@ -208,7 +213,15 @@ _AS_IS = {"Hypotheses", "Review Checklist"}
 
 
 def worklog(name: str, status: str, entries: list) -> str:
-    out = ["---", f"version: v{len(entries)}", f"status: {status}", "---", "", f"# {name.replace('-', ' ')} Work Log", ""]
+    out = [
+        "---",
+        f"version: v{len(entries)}",
+        f"status: {status}",
+        "---",
+        "",
+        f"# {name.replace('-', ' ')} Work Log",
+        "",
+    ]
     for n, (stamp, title, tag, fields) in enumerate(entries, 1):
         out.append(f"## v{n} | {stamp} | {title}" + (f" {tag}" if tag else ""))
         for label, value in fields.items():
@@ -241,9 +254,8 @@ def resolve(ref: tuple[str, str]) -> dict[str, str]:
         for w in WORKFLOWS:
             if w[0] == key:
                 return {"path": f"memory/procedural/workflows/{slugify(key)}.md"}
-    elif kind == "l":
-        if any(log[0] == key for log in WORKLOGS):
-            return {"path": f"memory/worklogs/{key}-WorkLog.md"}
+    elif kind == "l" and any(log[0] == key for log in WORKLOGS):
+        return {"path": f"memory/worklogs/{key}-WorkLog.md"}
     raise KeyError(f"unknown gold answer {ref}")
 
 
@@ -259,8 +271,10 @@ def split(questions: list[dict]) -> None:
 
 
 def questions() -> dict:
-    out = [{"id": qid, "query": query, "type": qtype, "answers": [resolve(a) for a in answers]}
-           for qid, qtype, query, answers in QUESTIONS]
+    out = [
+        {"id": qid, "query": query, "type": qtype, "answers": [resolve(a) for a in answers]}
+        for qid, qtype, query, answers in QUESTIONS
+    ]
     ids = [q["id"] for q in out]
     if len(ids) != len(set(ids)):
         raise ValueError("duplicate question ids")

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (hand-written data: one memory or question per line)
 """Hand-written pattern entries of the evaluation brain: (name, context, pattern, why, examples, code).
 
 Each domain's file is written in one format: dev, data, pm and testing in format A, ops and

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (hand-written data: one memory or question per line)
 """Hand-written workflows and work logs of the evaluation brain."""
 
 from __future__ import annotations
