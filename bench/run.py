@@ -14,6 +14,9 @@ rename, fsync of the folder; no server); and edit-to-notification latency (subsc
 in the legacy protocol era to memory://patterns/dev, the file saved with temp + rename as an
 editor does, timed until ``notifications/resources/updated`` arrives).
 
+Then recall quality: bench/recall_eval.py's questions, held-out half and tune half, in process
+against the evaluation brain, beside today's baseline (bench/recall_eval/baseline.json).
+
 Writes ``run.json`` (bench/results/ by default), ``BENCHMARKS.md`` (the repo root by default) and
 PNG plots (bench/plots/ by default); with ``--out DIR`` all of them go to DIR.
 
@@ -52,6 +55,9 @@ from common import (
 )
 from devlore.codec.pattern_entry import slugify
 from generate import DEV, write_brain
+from recall_eval import BASELINE
+from recall_eval import markdown_table as recall_table
+from recall_eval import run as recall_eval
 from scale import cold_start, first_indexing, server_memory
 
 ROOT = BENCH.parent
@@ -365,6 +371,39 @@ async def edit_to_notification(files: int, edits: int, cache: Path, tmp: Path) -
     }
 
 
+# -- recall quality ------------------------------------------------------------------------------
+
+
+def recall_quality() -> dict[str, Any]:
+    """recall@5/@10 and MRR on both halves of the evaluation, and the baseline they are shown beside."""
+    out: dict[str, Any] = {"baseline": json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else None}
+    for split in ("heldout", "tune"):
+        print(f"[recall quality] {split} half", flush=True)
+        result = recall_eval(split)
+        out[split] = {k: result[k] for k in ("k", "metric", "overall", "by_type", "errors")}
+    return out
+
+
+def recall_markdown(quality: dict[str, Any] | None) -> list[str]:
+    """The two recall-quality sections of BENCHMARKS.md (none for a run.json without them)."""
+    if not quality:
+        return []
+    baseline = quality.get("baseline") or {}
+    lines: list[str] = []
+    for split, heading in (("heldout", "held-out half"), ("tune", "tune half")):
+        result = quality[split]
+        lines += ["", f"## Recall quality ({heading})", ""]
+        lines.append(
+            f"{result['overall']['n']} questions of bench/recall_eval (a brain and questions written for the "
+            "evaluation; bench/recall_eval/README.md). recall@k is the share of questions with a gold memory in the "
+            f"top k; MRR the mean 1/rank of the first one. Each cell reads baseline → measured. Calls that failed: "
+            f"{result['errors']}."
+            + (" Only the tune half may be tuned on; the held-out half is the verdict." if split == "heldout" else "")
+        )
+        lines += ["", recall_table(result, baseline.get(split))]
+    return lines
+
+
 # -- goals, table, plots ---------------------------------------------------------------------------
 
 
@@ -598,6 +637,7 @@ def markdown(data: dict[str, Any], plots: dict[str, str]) -> str:
         f"p95 {_f(lat['p95_ms'] if lat else None)} ms, {n['missed']} without a notification "
         f"within {NOTIFY_TIMEOUT_S:.0f} s."
     )
+    lines += recall_markdown(data.get("recall_quality"))
     if plots:
         lines += ["", "## Plots", ""]
         lines += [f"![{name}]({path})" for name, path in plots.items()]
@@ -710,6 +750,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         writes = await write_tools(notify_files, rounds["add"], rng, args.brains, Path(tmp))
         print(f"[notification] {notify_files:,} files x{rounds['edits']}", flush=True)
         notification = await edit_to_notification(notify_files, rounds["edits"], args.brains, Path(tmp))
+    quality = await anyio.to_thread.run_sync(recall_quality)
     data: dict[str, Any] = {
         "benchmark": "run",
         "quick": bool(args.quick),
@@ -721,6 +762,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "add_example": adds,
         "write_tools": writes,
         "notification": notification,
+        "recall_quality": quality,
         "elapsed_s": round(time.perf_counter() - t0, 1),
         "environment": {**environment(), "loadavg_before": load_before, "loadavg_after": os.getloadavg()},
     }
@@ -734,6 +776,8 @@ def main() -> None:
         data = json.loads(args.report.read_text(encoding="utf-8"))
         data["note"] = args.note or data.get("note", "")
         data["goals"] = goals(data)
+        if "recall_quality" not in data:  # older runs had none; it takes seconds, in process
+            data["recall_quality"] = recall_quality()
     else:
         data = anyio.run(run, args)
     out = args.out

@@ -61,6 +61,16 @@ def test_run_quick_writes_every_figure_the_table_and_the_plots(tmp_path: Path) -
     assert "## Write tools on a 100-file brain" in table and "| resolve_blocker |" in table
     assert list(out.glob("*.png"))
 
+    # Recall quality runs in quick mode too: both halves, beside the committed baseline.
+    quality = data["recall_quality"]
+    assert quality["baseline"] is not None
+    for split in ("heldout", "tune"):
+        overall = quality[split]["overall"]
+        assert overall["n"] > 0
+        assert all(0.0 <= overall[key] <= 1.0 for key in ("recall@5", "recall@10", "mrr"))
+    assert "## Recall quality (held-out half)" in table and "## Recall quality (tune half)" in table
+    assert "| **all** |" in table and "→" in table
+
     # bench/compare.py reads these runs: the same run on both sides is within noise everywhere,
     # and a copy where every write tool took twice as long is slower there and nowhere else.
     slow = json.loads((out / "run.json").read_text(encoding="utf-8"))
