@@ -33,6 +33,7 @@ import shutil
 import tempfile
 import time
 import warnings
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -188,6 +189,10 @@ def _write_calls(patterns: list[tuple[str, str]], high: list[tuple[str, str]]) -
         name, domain = pool[n % len(pool)]
         return {"pattern": name, "domain": domain}
 
+    # record_experience names its patterns without a domain: only names no other file also uses.
+    seen = Counter(name for name, _ in patterns)
+    unique = [(name, domain) for name, domain in patterns if seen[name] == 1] or patterns
+
     return {
         "add_pattern": lambda n: (
             "add_pattern",
@@ -203,7 +208,7 @@ def _write_calls(patterns: list[tuple[str, str]], high: list[tuple[str, str]]) -
                 "goal": "Measure",
                 "what_happened": "It ran.",
                 "solution": "Kept it.",
-                "patterns_applied": [pick(n * 3, patterns)["pattern"]],
+                "patterns_applied": [pick(n * 3, unique)["pattern"]],
             },
         ),
         "promote_to_workflow": lambda n: ("promote_to_workflow", pick(n, high)),
