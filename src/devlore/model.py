@@ -107,6 +107,7 @@ class Hit(BaseModel):
     path: str
     snippet: str
     score: float
+    entry: str | None = Field(default=None, description="A work log's entry, e.g. 'v7'.")
 
 
 class RecallResult(BaseModel):
