@@ -112,6 +112,7 @@ class Hit(BaseModel):
 
 class RecallResult(BaseModel):
     hits: list[Hit]
+    note: str | None = Field(default=None, description="How the query was relaxed or respelled, if it was.")
 
 
 class ExperienceResult(BaseModel):

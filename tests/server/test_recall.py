@@ -12,12 +12,13 @@ from devlore.server import build_server
 from devlore.service.brain import Brain
 from devlore.service.index import SCHEMA
 from tests.conftest import DEV, ClientFactory
-from tests.server.test_pattern_tools import ok
+from tests.server.test_pattern_tools import ok, text
 
 pytestmark = pytest.mark.anyio
 
 N_PLUS_ONE = "Batch Loading Related Rows"  # the fixtures' N+1 pattern: "through an ORM with lazy loading"
 WORKLOG = "memory/worklogs/Ledger-Export-WorkLog.md"
+RETRY = f"{DEV}#retry-with-jittered-exponential-backoff"
 IDENTIFIERS = {
     "name": "Find N+1 Queries Before Review",
     "pattern": "Install django-debug-toolbar v2.3 and replace loops over relations with select_related.",
@@ -114,3 +115,27 @@ async def test_an_index_left_by_an_older_analysis_is_rebuilt(brain: Brain, root:
         version = db.execute("PRAGMA user_version").fetchone()[0]
     assert (stale["hits"], version) == ([], SCHEMA)
     assert N_PLUS_ONE in [h["title"] for h in fresh["hits"]]
+
+
+async def test_a_misspelt_word_is_searched_by_its_closest_spelling_and_the_answer_says_so(
+    connect: ClientFactory,
+) -> None:
+    async with connect() as client:
+        swapped = await client.call_tool("recall", {"query": "retyr jitter"})
+        close = await ok(client, "recall", {"query": "selctinload"})
+    note = "No memory says 'retyr'; searched for 'retry' instead."
+    assert swapped.structured_content is not None and swapped.structured_content["note"] == note
+    assert text(swapped).splitlines()[:2] == [note, f"pattern: Retry with Jittered Exponential Backoff ({RETRY})"]
+    assert close["note"] == "No memory says 'selctinload'; searched for 'selectinload' instead."
+    assert f"{DEV}#batch-loading-related-rows" in [h["path"] for h in close["hits"]]
+
+
+async def test_when_no_memory_has_every_word_the_answer_says_it_shows_those_with_most(
+    connect: ClientFactory,
+) -> None:
+    async with connect() as client:
+        relaxed = await ok(client, "recall", {"query": "ORM phantasmagoria"})
+        strict = await ok(client, "recall", {"query": "ORM lazy loading"})
+    assert relaxed["note"] == "No memory has all of the words; showing those with most of them."
+    assert N_PLUS_ONE in [h["title"] for h in relaxed["hits"]]
+    assert strict["note"] is None

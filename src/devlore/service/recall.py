@@ -10,8 +10,9 @@ The formula is in ``docs/FORMAT.md`` §9, "How recall searches and ranks".
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from devlore.errors import InvalidArgument
@@ -37,6 +38,8 @@ _EXACT = 0.05
 _RECENT_EPISODE = 0.025
 _OLDER_EPISODE = 0.005
 FLOOR = 0.3
+_TYPO_MIN = 4  # shorter words are more often code words than typos
+_RELAXED = "No memory has all of the words; showing those with most of them."
 _CANDIDATES = 200
 MAX_HITS = 25  # with titles capped, 25 hits keep an answer far under 20,000 characters
 
@@ -134,11 +137,16 @@ def recall(brain: Brain, index: Index, query: str, kinds: list[str] | None = Non
         raise InvalidArgument(f"limit must be between 1 and {MAX_HITS}.")
     index.refresh()
     wanted = kinds or list(KIND_FOLDERS)
+    terms, respelled = _spelled(index, terms)
+    notes: list[str] = []
     # Documents holding every term first; when fewer than asked for do, documents holding any
     # term are ranked too (BM25 puts those with more of the terms first).
     found = index.search(" AND ".join(t.all() for t in terms), wanted, _CANDIDATES)
     if len(found) < limit and len(terms) > 1:
+        every = len(found)
         found = index.search(" OR ".join(t.any() for t in terms), wanted, _CANDIDATES)
+        if not every and found:
+            notes.append(_RELAXED)
     recent = (brain.today() - timedelta(days=30)).isoformat()
     exact = query.strip().strip('"').lower()
     scored = sorted(((c.bm25 * (1 + _lift(c, exact, recent)), c) for c in found), key=lambda p: (-p[0], p[1].path))
@@ -157,4 +165,30 @@ def recall(brain: Brain, index: Index, query: str, kinds: list[str] | None = Non
         )
         for score, c in top
     ]
-    return RecallResult(hits=hits)
+    text = " ".join([*bodies.values(), *(c.title for _, c in top)]).lower()
+    spelling = []
+    for typed, stem in respelled:  # the index knows stems: name a word the hits hold
+        said = re.search(rf"\b{re.escape(stem)}[^\W_]*", text)
+        spelling.append(f"No memory says '{typed}'; searched for '{said[0] if said else stem}' instead.")
+    notes = spelling + notes
+    return RecallResult(hits=hits, note=" ".join(notes) or None)
+
+
+def _spelled(index: Index, terms: list[Term]) -> tuple[list[Term], list[tuple[str, str]]]:
+    """The terms with each word no memory holds replaced by the closest word the index knows
+    (same first letter), and each replacement as (typed, indexed stem)."""
+    out: list[Term] = []
+    notes: list[tuple[str, str]] = []
+    for t in terms:
+        word = t.parts[0]
+        if t.phrase or len(t.parts) > 1 or len(word) < _TYPO_MIN or not word.isalpha() or index.known(word):
+            out.append(t)
+            continue
+        swapped = [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
+        close = [w for w in swapped if index.known(w)][:1]  # the commonest typo: two letters swapped
+        close = close or difflib.get_close_matches(word, index.words(word[0]), n=1, cutoff=0.75)
+        if close:
+            notes.append((t.text, close[0]))
+            t = replace(t, text=close[0], parts=(close[0],))
+        out.append(t)
+    return out, notes
