@@ -137,11 +137,16 @@ def recall(brain: Brain, index: Index, query: str, kinds: list[str] | None = Non
         raise InvalidArgument(f"limit must be between 1 and {MAX_HITS}.")
     index.refresh()
     wanted = kinds or list(KIND_FOLDERS)
-    terms, respelled = _spelled(index, terms)
     notes: list[str] = []
-    # Documents holding every term first; when fewer than asked for do, documents holding any
-    # term are ranked too (BM25 puts those with more of the terms first).
+    respelled: list[tuple[str, str]] = []
+    # Documents holding every term first; when fewer than asked for do, misspelt words are
+    # respelled, then documents holding any term are ranked too (BM25 puts those with more of
+    # the terms first).
     found = index.search(" AND ".join(t.all() for t in terms), wanted, _CANDIDATES)
+    if len(found) < limit:
+        terms, respelled = _spelled(index, terms)
+        if respelled:
+            found = index.search(" AND ".join(t.all() for t in terms), wanted, _CANDIDATES)
     if len(found) < limit and len(terms) > 1:
         every = len(found)
         found = index.search(" OR ".join(t.any() for t in terms), wanted, _CANDIDATES)
