@@ -107,10 +107,12 @@ class Hit(BaseModel):
     path: str
     snippet: str
     score: float
+    entry: str | None = Field(default=None, description="A work log's entry, e.g. 'v7'.")
 
 
 class RecallResult(BaseModel):
     hits: list[Hit]
+    note: str | None = Field(default=None, description="How the query was relaxed or respelled, if it was.")
 
 
 class ExperienceResult(BaseModel):

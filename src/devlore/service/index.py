@@ -1,4 +1,7 @@
-"""The derived search index: SQLite FTS5 (BM25) over titles and bodies of every memory file.
+"""The derived search index: SQLite FTS5 (BM25) over the fields of every memory.
+
+Words are stemmed (Porter) and folded (case, diacritics); a title weighs most, then what a
+memory is about, its prose, its examples and its code (``WEIGHTS``, in ``FIELDS`` order).
 
 It lives in ``<root>/.devlore/index.sqlite`` and is validated against file mtimes and sizes,
 so a server starts on a 10,000-file brain without re-reading it, and any file changed while
@@ -23,7 +26,9 @@ from devlore.store import Stat
 __all__ = ["Candidate", "Index"]
 
 log = logging.getLogger(__name__)
-SCHEMA = 2
+SCHEMA = 3  # a new schema drops the old tables: an index is never a mix of two analyses
+WEIGHTS = (5.0, 2.0, 1.0, 0.7, 0.5)  # title, then FIELDS
+_BM25 = f"bm25(fts, {', '.join(map(str, WEIGHTS))})"
 
 
 @dataclass(frozen=True)
@@ -34,15 +39,18 @@ class Candidate:
     path: str
     tier: float
     day: str | None
+    entry: str | None
     bm25: float  # higher is better (FTS5's sign flipped)
 
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, mtime INTEGER NOT NULL, size INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, file TEXT NOT NULL, kind TEXT NOT NULL,
-    title TEXT NOT NULL, path TEXT NOT NULL, tier REAL NOT NULL, day TEXT);
+    title TEXT NOT NULL, path TEXT NOT NULL, tier REAL NOT NULL, day TEXT, entry TEXT);
 CREATE INDEX IF NOT EXISTS docs_file ON docs(file);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, tokenize='unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, lead, body, examples, code,
+    tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row');
 CREATE TABLE IF NOT EXISTS problems(path TEXT PRIMARY KEY, line INTEGER NOT NULL, reason TEXT NOT NULL);
 """
 
@@ -84,8 +92,8 @@ class Index:
         db = sqlite3.connect(target, check_same_thread=False, timeout=10.0, isolation_level=None)
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
             db.executescript(
-                "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS fts; "
-                "DROP TABLE IF EXISTS problems;"
+                "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS vocab; "
+                "DROP TABLE IF EXISTS fts; DROP TABLE IF EXISTS problems;"
             )
         if target != ":memory:":
             db.execute("PRAGMA journal_mode=WAL")
@@ -174,11 +182,12 @@ class Index:
                         )
                     for d in docs:
                         cur = db.execute(
-                            "INSERT INTO docs(file, kind, title, path, tier, day) VALUES (?, ?, ?, ?, ?, ?)",
-                            (rel, d.kind, d.title, d.path, d.tier, d.day),
+                            "INSERT INTO docs(file, kind, title, path, tier, day, entry) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (rel, d.kind, d.title, d.path, d.tier, d.day, d.entry),
                         )
                         db.execute(
-                            "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (cur.lastrowid, d.title, d.body)
+                            "INSERT INTO fts(rowid, title, lead, body, examples, code) VALUES (?, ?, ?, ?, ?, ?)",
+                            (cur.lastrowid, d.title, *d.fields),
                         )
                     mtime, size = current[rel]
                     db.execute("INSERT OR REPLACE INTO files(path, mtime, size) VALUES (?, ?, ?)", (rel, mtime, size))
@@ -188,34 +197,39 @@ class Index:
                 db.execute("ROLLBACK")
                 raise
 
-    def search(self, terms: list[str], kinds: Iterable[str], limit: int, enough: int) -> list[Candidate]:
-        """The ``limit`` best BM25 matches (titles weigh three times the body), without bodies.
-
-        Documents holding every term are looked for first; only when fewer than ``enough``
-        do, documents holding any term are ranked too (common words match most of a brain)."""
-        quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
+    def search(self, match: str, kinds: Iterable[str], limit: int) -> list[Candidate]:
+        """The ``limit`` best BM25 matches of an FTS5 ``match`` expression, without bodies."""
         wanted = list(kinds)
+        cols = "d.id, d.kind, d.title, d.path, d.tier, d.day, d.entry"
         if set(wanted) >= set(KIND_FOLDERS):
             # Every kind: rank inside FTS5 and join only the best (a third faster when an OR
             # over common words matches most of the brain).
             sql = (
-                "SELECT d.id, d.kind, d.title, d.path, d.tier, d.day, r.rank FROM (SELECT rowid, "
-                "bm25(fts, 3.0, 1.0) AS rank FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?) r "
-                "JOIN docs d ON d.id = r.rowid ORDER BY r.rank"
+                f"SELECT {cols}, r.rank FROM (SELECT rowid, {_BM25} AS rank FROM fts WHERE fts MATCH ? "
+                "ORDER BY rank LIMIT ?) r JOIN docs d ON d.id = r.rowid ORDER BY r.rank"
             )
             wanted = []
         else:
             marks = ",".join("?" for _ in wanted)
             sql = (
-                "SELECT d.id, d.kind, d.title, d.path, d.tier, d.day, bm25(fts, 3.0, 1.0) AS rank "
-                f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND d.kind IN ({marks}) "
-                "ORDER BY rank LIMIT ?"
+                f"SELECT {cols}, {_BM25} AS rank FROM fts JOIN docs d ON d.id = fts.rowid "
+                f"WHERE fts MATCH ? AND d.kind IN ({marks}) ORDER BY rank LIMIT ?"
             )
         with self._lock:
-            rows = self._db.execute(sql, (" AND ".join(quoted), *wanted, limit)).fetchall()
-            if len(rows) < enough and len(quoted) > 1:
-                rows = self._db.execute(sql, (" OR ".join(quoted), *wanted, limit)).fetchall()
-        return [Candidate(i, k, t, p, tier, day, -rank) for i, k, t, p, tier, day, rank in rows]
+            rows = self._db.execute(sql, (match, *wanted, limit)).fetchall()
+        return [Candidate(i, k, t, p, tier, day, e, -rank) for i, k, t, p, tier, day, e, rank in rows]
+
+    def known(self, word: str) -> bool:
+        """Whether ``word`` (one token, as the index stems it) occurs anywhere in the brain."""
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", (f'"{word}"',)).fetchone()
+        return row is not None
+
+    def words(self, first: str) -> list[str]:
+        """The index's vocabulary (stemmed terms) starting with ``first``."""
+        with self._lock:
+            rows = self._db.execute("SELECT term FROM vocab WHERE term >= ? AND term < ?", (first, first + "\uffff"))
+            return [r[0] for r in rows.fetchall()]
 
     def problems(self) -> list[Problem]:
         """The memory files that could not be read when last indexed, by path."""
@@ -238,4 +252,7 @@ class Index:
     def bodies(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" for _ in ids)
         with self._lock:
-            return dict(self._db.execute(f"SELECT rowid, body FROM fts WHERE rowid IN ({marks})", ids).fetchall())
+            rows = self._db.execute(
+                f"SELECT rowid, lead, body, examples, code FROM fts WHERE rowid IN ({marks})", ids
+            ).fetchall()
+        return {r[0]: "\n".join(f for f in r[1:] if f) for r in rows}

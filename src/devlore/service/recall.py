@@ -1,13 +1,18 @@
-"""``recall``: BM25 over titles, fields and bodies of every memory, with boosts.
+"""``recall``: BM25 over the fields of every memory, with tie-breakers among comparable hits.
 
-Text relevance comes from the FTS5 index (``service/index.py``); among comparable hits an
-exact title match ranks first, then HIGH patterns, experiences of the last 30 days, MEDIUM
-and LOW patterns, then the rest (the level tiers are ``service.documents.LEVEL_TIER``).
+Text relevance comes from the FTS5 index (``service/index.py``): a document's BM25 with the
+field weights there. The convention's priorities (an exact title, then HIGH patterns,
+experiences of the last 30 days, MEDIUM and LOW patterns, older experiences, the latest
+work-log entry) multiply it by at most 1.08, so they order comparably relevant hits and never
+lift a weak match over a strong one. Hits under ``FLOOR`` of the best score are dropped.
+The formula is in ``docs/FORMAT.md`` §9, "How recall searches and ranks".
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from devlore.errors import InvalidArgument
@@ -16,20 +21,72 @@ from devlore.model import Hit, RecallResult
 from devlore.service.brain import Brain
 from devlore.service.index import Candidate, Index
 
-__all__ = ["recall", "tokens"]
+__all__ = ["FLOOR", "recall", "tokens"]
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Words a natural question carries that say nothing about its topic. Short code words (io,
+# db, ci, n+1, c#, k8s) are never here.
 _STOP = frozenset(
-    "a an and are as at be by for from how i in is it of on or that the this to was what when with".split()
+    """a about after all also am an and any are as at be been being but by can could did do does doing
+    for from get got had has have having he her his how i if in into is it its it's just me my no not
+    of on or our please she should so some than that the their them then there these they this those
+    to was we were what what's when where which while who why will with would you your""".split()
 )
-_RECENT_TIER = 0.15
-_EXACT_TIER = 1.0
+_WORD = re.compile(r"\w+", re.UNICODE)
+_RAW = re.compile(r'"([^"]*)"|(\S+)')
+_EDGE = re.compile(r"^[^\w]+|[^\w+#]+$", re.UNICODE)
+_EXACT = 0.05
+_RECENT_EPISODE = 0.025
+_OLDER_EPISODE = 0.005
+FLOOR = 0.3
+_TYPO_MIN = 4  # shorter words are more often code words than typos
+_RELAXED = "No memory has all of the words; showing those with most of them."
 _CANDIDATES = 200
 MAX_HITS = 25  # with titles capped, 25 hits keep an answer far under 20,000 characters
 
 
+@dataclass(frozen=True)
+class Term:
+    text: str  # as the caller wrote it, lower case: a word, an identifier or a quoted phrase
+    parts: tuple[str, ...]  # its words
+    phrase: bool  # quoted by the caller: its words must stand together
+
+    def all(self) -> str:
+        """The FTS5 expression a document holding this term matches."""
+        whole = '"' + " ".join(self.parts) + '"'
+        if self.phrase or len(self.parts) == 1:
+            return whole
+        return f"({whole} OR ({' AND '.join(_quote(p) for p in self.parts)}))"
+
+    def any(self) -> str:
+        """The same, loosened to any of its words (short ones only as part of the whole)."""
+        whole = '"' + " ".join(self.parts) + '"'
+        loose = [_quote(p) for p in self.parts if len(p) > 1 and p not in _STOP]
+        return whole if self.phrase or len(self.parts) == 1 else "(" + " OR ".join([whole, *loose]) + ")"
+
+
+def _quote(word: str) -> str:
+    return '"' + word + '"'
+
+
+def parse(query: str) -> list[Term]:
+    """Quoted phrases, then words and identifiers (``N+1``, ``select_related``, ``v2.3``), stop
+    words dropped unless quoted."""
+    terms: list[Term] = []
+    for quoted, raw in _RAW.findall(query.lower()):
+        if quoted:
+            if words := _WORD.findall(quoted):
+                terms.append(Term(quoted.strip(), tuple(words), True))
+            continue
+        text = _EDGE.sub("", raw)
+        words = [w for w in _WORD.findall(text) if w != "_"]
+        if words and text not in _STOP and not (len(words) == 1 and words[0] in _STOP):
+            terms.append(Term(text, tuple(words), False))
+    return list({t.text: t for t in terms}.values())  # each term once, in the caller's order
+
+
 def tokens(text: str) -> list[str]:
-    return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP and t != "_"]
+    """The words of ``text`` that a search looks for (stop words dropped)."""
+    return [w for t in parse(text) for w in t.parts]
 
 
 def _snippet(text: str, terms: set[str], width: int = 160) -> str:
@@ -55,33 +112,88 @@ def _snippet(text: str, terms: set[str], width: int = 160) -> str:
     return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")
 
 
+def _stem(word: str) -> str:
+    """A prefix that the word's inflections share, to find them in a snippet."""
+    for suffix in ("ies", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _lift(c: Candidate, exact: str, recent: str) -> float:
+    lift = c.tier
+    if c.kind == "episode":
+        lift += _RECENT_EPISODE if (c.day or "") >= recent else _OLDER_EPISODE
+    return lift + (_EXACT if c.title.strip().lower() == exact else 0.0)
+
+
 def recall(brain: Brain, index: Index, query: str, kinds: list[str] | None = None, limit: int = 8) -> RecallResult:
-    q = tokens(query)
-    if not q:
+    terms = parse(query)
+    if not terms:
         raise InvalidArgument("recall needs a query with at least one word, e.g. 'flaky tests' or 'cache keys'.")
     if kinds and (bad := [k for k in kinds if k not in KIND_FOLDERS]):
         raise InvalidArgument(f"Unknown kinds {bad}: use any of {', '.join(KIND_FOLDERS)}.")
     if not 1 <= limit <= MAX_HITS:
         raise InvalidArgument(f"limit must be between 1 and {MAX_HITS}.")
     index.refresh()
+    wanted = kinds or list(KIND_FOLDERS)
+    notes: list[str] = []
+    respelled: list[tuple[str, str]] = []
+    # Documents holding every term first; when fewer than asked for do, misspelt words are
+    # respelled, then documents holding any term are ranked too (BM25 puts those with more of
+    # the terms first).
+    found = index.search(" AND ".join(t.all() for t in terms), wanted, _CANDIDATES)
+    if len(found) < limit:
+        terms, respelled = _spelled(index, terms)
+        if respelled:
+            found = index.search(" AND ".join(t.all() for t in terms), wanted, _CANDIDATES)
+    if len(found) < limit and len(terms) > 1:
+        every = len(found)
+        found = index.search(" OR ".join(t.any() for t in terms), wanted, _CANDIDATES)
+        if not every and found:
+            notes.append(_RELAXED)
     recent = (brain.today() - timedelta(days=30)).isoformat()
-    exact = query.strip().lower()
-    scored: list[tuple[float, Candidate]] = []
-    for c in index.search(q, kinds or list(KIND_FOLDERS), _CANDIDATES, enough=limit):
-        tier = c.tier + (_RECENT_TIER if c.kind == "episode" and (c.day or "") >= recent else 0.0)
-        tier += _EXACT_TIER if c.title.strip().lower() == exact else 0.0
-        scored.append((c.bm25 * (1 + tier), c))
-    scored.sort(key=lambda p: (-p[0], p[1].path))
-    top = scored[:limit]
+    exact = query.strip().strip('"').lower()
+    scored = sorted(((c.bm25 * (1 + _lift(c, exact, recent)), c) for c in found), key=lambda p: (-p[0], p[1].path))
+    best = scored[0][0] if scored else 0.0
+    top = [(s, c) for s, c in scored if s > 0 and s >= FLOOR * best][:limit]
     bodies = index.bodies([c.id for _, c in top])
+    words = {_stem(w) for t in terms for w in t.parts}
     hits = [
         Hit(
             kind=c.kind,  # type: ignore[arg-type]  # the index only stores the four kinds
             title=c.title[:120],
             path=c.path,
-            snippet=_snippet(bodies.get(c.id, ""), set(q)),
-            score=round(score, 3),
+            snippet=_snippet(bodies.get(c.id, "") or c.title, words),
+            score=float(f"{score:.4g}"),
+            entry=c.entry,
         )
         for score, c in top
     ]
-    return RecallResult(hits=hits)
+    text = " ".join([*bodies.values(), *(c.title for _, c in top)]).lower()
+    spelling = []
+    for typed, stem in respelled:  # the index knows stems: name a word the hits hold
+        said = re.search(rf"\b{re.escape(stem)}[^\W_]*", text)
+        spelling.append(f"No memory says '{typed}'; searched for '{said[0] if said else stem}' instead.")
+    notes = spelling + notes
+    return RecallResult(hits=hits, note=" ".join(notes) or None)
+
+
+def _spelled(index: Index, terms: list[Term]) -> tuple[list[Term], list[tuple[str, str]]]:
+    """The terms with each word no memory holds replaced by the closest word the index knows
+    (same first letter), and each replacement as (typed, indexed stem)."""
+    out: list[Term] = []
+    notes: list[tuple[str, str]] = []
+    for t in terms:
+        word = t.parts[0]
+        if t.phrase or len(t.parts) > 1 or len(word) < _TYPO_MIN or not word.isalpha() or index.known(word):
+            out.append(t)
+            continue
+        swapped = [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
+        close = [w for w in swapped if index.known(w)][:1]  # the commonest typo: two letters swapped
+        close = close or difflib.get_close_matches(word, index.words(word[0]), n=1, cutoff=0.75)
+        if close:
+            notes.append((t.text, close[0]))
+            t = replace(t, text=close[0], parts=(close[0],))
+        out.append(t)
+    return out, notes

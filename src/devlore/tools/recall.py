@@ -19,7 +19,8 @@ RECALL = ToolGroup("patterns")
 
 
 def _hits(r: RecallResult) -> str:
-    return "\n".join([f"{h.kind}: {h.title} ({h.path})" for h in r.hits] or ["No matches."])
+    lines = [f"{h.kind}: {h.title} ({h.path})" for h in r.hits] or ["No matches."]
+    return "\n".join([r.note, *lines] if r.note else lines)
 
 
 @RECALL.tool(search, READ, text=_hits)
