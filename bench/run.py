@@ -33,7 +33,6 @@ import shutil
 import tempfile
 import time
 import warnings
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -103,6 +102,15 @@ async def _names(devlore: ClientSession) -> tuple[list[tuple[str, str]], list[st
     patterns = [(p["name"], p["domain"]) for p in (listed.structured_content or {}).get("patterns", [])]
     worklogs = [w["name"] for w in (board.structured_content or {}).get("worklogs", [])]
     return patterns, worklogs
+
+
+async def _unambiguous(devlore: ClientSession, patterns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The patterns whose name alone finds them: record_experience names its patterns without a
+    domain, and a generated brain may use one name in two pattern files."""
+    found = [p for p in patterns if not (await devlore.call_tool("get_pattern", {"pattern": p[0]})).is_error]
+    if not found:
+        raise RuntimeError("no pattern of the first page has a name that no other pattern file uses")
+    return found
 
 
 def _read_calls(
@@ -182,16 +190,14 @@ async def brain_figures(files: int, rounds: int, tool_rounds: int, rng: random.R
 # -- the write tools ----------------------------------------------------------------------------
 
 
-def _write_calls(patterns: list[tuple[str, str]], high: list[tuple[str, str]]) -> dict[str, Callable[[int], Call]]:
+def _write_calls(
+    patterns: list[tuple[str, str]], high: list[tuple[str, str]], unique: list[tuple[str, str]]
+) -> dict[str, Callable[[int], Call]]:
     """One call of each write tool for round ``n``: fresh names, so every call writes."""
 
     def pick(n: int, pool: list[tuple[str, str]]) -> dict[str, str]:
         name, domain = pool[n % len(pool)]
         return {"pattern": name, "domain": domain}
-
-    # record_experience names its patterns without a domain: only names no other file also uses.
-    seen = Counter(name for name, _ in patterns)
-    unique = [(name, domain) for name, domain in patterns if seen[name] == 1] or patterns
 
     return {
         "add_pattern": lambda n: (
@@ -237,7 +243,7 @@ async def write_tools(files: int, rounds: int, rng: random.Random, cache: Path, 
         if len(high) <= rounds:
             raise RuntimeError(f"only {len(high)} HIGH patterns without a workflow for {rounds + 1} promotions")
         patterns, _ = await _names(devlore)
-        calls = _write_calls(patterns, high)
+        calls = _write_calls(patterns, high, await _unambiguous(devlore, patterns))
         names = [*calls, "bare_call"]
         samples = {name: [] for name in names}
         for n in range(rounds + 1):  # round 0 is unmeasured: files parsed, logs created
