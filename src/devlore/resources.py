@@ -24,7 +24,7 @@ from devlore.layout import (
 )
 from devlore.service.brain import Brain
 from devlore.service.health import flush
-from devlore.service.worklogs import find_log
+from devlore.service.worklog_files import find_log
 
 __all__ = ["BrainServer", "register_resources", "uri_for"]
 

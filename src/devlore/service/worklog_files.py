@@ -10,7 +10,7 @@ from devlore.errors import InvalidArgument, InvalidDocument, NotFound
 from devlore.layout import WORKLOGS, worklog_file, worklog_name
 from devlore.service.brain import Brain
 
-__all__ = ["canonical", "existing", "find_log", "load", "log_path"]
+__all__ = ["canonical", "existing", "find_log", "load"]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 _SUFFIX = re.compile(r"(?:[- _]?work[- _]?log)?(?:[- _]?v\d+)?(?:\.md)?$", re.I)
@@ -31,18 +31,14 @@ def canonical(name: str) -> str:
     return base
 
 
-def log_path(name: str) -> str:
-    return worklog_file(name)
-
-
 def find_log(brain: Brain, name: str) -> tuple[str, str]:
     """(canonical name, path), matching an existing file regardless of case."""
     base = canonical(name)
-    wanted = log_path(base).lower()
+    wanted = worklog_file(base).lower()
     for rel in brain.store.scan(WORKLOGS):  # names only: no resolve per file
         if rel.lower() == wanted and brain.store.exists(rel):
             return worklog_name(rel), rel
-    return base, log_path(base)
+    return base, worklog_file(base)
 
 
 def load(rel: str, text: str) -> WorkLog:

@@ -21,7 +21,6 @@ from devlore.service.worklog_files import existing, find_log, load
 from devlore.service.worklog_views import age, brief, open_hypotheses
 
 __all__ = [
-    "find_log",  # defined in service.worklog_files; the memory:// resources still import it from here
     "open_worklog",
     "record_blocker",
     "resolve_blocker",
