@@ -30,9 +30,10 @@ def _flatten_optional(schema: dict[str, Any], output: bool) -> None:
 def compact(schema: Any, output: bool = False) -> None:
     """Drop pydantic's generated ``title`` keys (they repeat the property names), nullable
     wrappers, and in output schemas the descriptions and defaults the tool's own description
-    makes redundant: together a third of the ``tools/list`` answer."""
+    makes redundant and the ``required`` lists (every field of an answer is always sent):
+    together two fifths of the ``tools/list`` answer."""
     if isinstance(schema, dict):
-        for key in ("title", *(("description", "default") if output else ())):
+        for key in ("title", *(("description", "default", "required") if output else ())):
             if key in schema and (key != "title" or isinstance(schema[key], str)):
                 del schema[key]
         _flatten_optional(schema, output)
