@@ -48,6 +48,20 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "git/": ("devlore.service", "devlore.store", "devlore.tools", "devlore.server", "devlore.cli", "mcp"),
     "service/": ("devlore.tools", "devlore.server", "devlore.serve", "devlore.resources", "devlore.cli", "mcp", "os"),
     "tools/": ("devlore.server", "devlore.serve", "devlore.cli"),
+    # The board reads through the services (and the pure codecs, the watcher for live updates);
+    # it never writes (no store, files or git), and nothing but serve.py imports it.
+    "board/": (
+        "devlore.store",
+        "devlore.files",
+        "devlore.git",
+        "devlore.tools",
+        "devlore.server",
+        "devlore.serve",
+        "devlore.resources",
+        "devlore.notifications",
+        "devlore.cli",
+        "mcp",
+    ),
 }
 
 
@@ -98,10 +112,21 @@ def test_devlore_has_no_import_cycles() -> None:
 
 
 def test_no_module_imports_inside_a_function_but_the_serve_command_loading_the_mcp_sdk() -> None:
-    # The one exception, made for speed and checked below: the MCP SDK takes about a second to
-    # import, and git runs `devlore merge-driver` and the pre-commit hook once per file.
+    # The one exception, made for speed and checked below: the MCP SDK and the HTTP stack take
+    # about a second to import, and git runs `devlore merge-driver` and the pre-commit hook once
+    # per file; `devlore serve` and `devlore board` load them.
     found = function_local_imports(SRC)
-    assert [re.sub(r":\d+ ", " ", line) for line in found] == ["devlore/cli.py imports devlore: serve"]
+    assert [re.sub(r":\d+ ", " ", line) for line in found] == ["devlore/cli.py imports devlore: serve"] * 2
+
+
+def test_nothing_below_the_faces_imports_the_board() -> None:
+    users = sorted(
+        path.relative_to(SRC).as_posix()
+        for path in SRC.rglob("*.py")
+        if not path.relative_to(SRC).as_posix().startswith("board/")
+        and any(name == "devlore.board" or name.startswith("devlore.board.") for name in imports(path))
+    )
+    assert users == ["serve.py"]
 
 
 def test_commands_other_than_serve_do_not_load_the_mcp_sdk() -> None:

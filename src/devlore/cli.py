@@ -49,21 +49,33 @@ def _team(args: argparse.Namespace, brain: Brain) -> threading.Event:
     return commit_writes(brain, sync_every=args.sync_every) if args.git else threading.Event()
 
 
+def _http_token(args: argparse.Namespace) -> tuple[bool, str | None]:
+    """(whether to go on, the bearer token): a non-loopback address without a token is refused."""
+    try:
+        token = read_token(args.token_file)
+    except (OSError, ValueError) as exc:
+        print(f"devlore: cannot read the token: {exc}", file=sys.stderr)
+        return False, None
+    if not _is_loopback(args.host) and not token:
+        print(
+            f"devlore: refusing to serve {args.host} without a token: anyone who can reach it could read "
+            "the brain. Set DEVLORE_TOKEN or pass --token-file, or bind 127.0.0.1.",
+            file=sys.stderr,
+        )
+        return False, None
+    return True, token
+
+
+def _url(host: str, port: int) -> str:
+    return f"http://{f'[{host}]' if ':' in host and not host.startswith('[') else host}:{port}"  # IPv6
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     root = (args.root or default_root()).expanduser()
     token: str | None = None
     if args.http:
-        try:
-            token = read_token(args.token_file)
-        except (OSError, ValueError) as exc:
-            print(f"devlore: cannot read the token: {exc}", file=sys.stderr)
-            return 2
-        if not _is_loopback(args.host) and not token:
-            print(
-                f"devlore: refusing to serve {args.host} without a token: anyone who can reach it could read and "
-                "change the brain. Set DEVLORE_TOKEN or pass --token-file, or bind 127.0.0.1.",
-                file=sys.stderr,
-            )
+        ok, token = _http_token(args)
+        if not ok:
             return 2
     if init_root(root):
         print(f"devlore: created a new brain at {root}", file=sys.stderr)
@@ -90,13 +102,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if not args.http:
             serve.stdio(brain, args.tools)
             return 0
-        host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host  # IPv6
-        url = f"http://{host}:{args.port}"
-        print(f"devlore: serving {root} at {url}/mcp" + (" (bearer token required)" if token else ""), file=sys.stderr)
+        url = _url(args.host, args.port)
+        print(
+            f"devlore: serving {root} at {url}/mcp, board at {url}/board/" + (" (token required)" if token else ""),
+            file=sys.stderr,
+        )
         serve.http(brain, args.tools, token, url, args.host, args.port, args.allowed_host or [])
         return 0
     finally:
         stop.set()
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    root = (args.root or default_root()).expanduser()
+    ok, token = _http_token(args)
+    if not ok:
+        return 2
+    if init_root(root):
+        print(f"devlore: created a new brain at {root}", file=sys.stderr)
+    url = _url(args.host, args.port)
+    print(f"devlore: the board of {root} is at {url}/board/" + (" (token required)" if token else ""), file=sys.stderr)
+    from devlore import serve  # the HTTP stack, loaded only here and for `devlore serve`
+
+    serve.board(_brain(root), token, url, args.host, args.port, args.allowed_host or [], args.open)
+    return 0
 
 
 def _is_loopback(host: str) -> bool:
@@ -313,6 +342,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--git", action="store_true", help="commit every write operation (the root is a git work tree)")
     s.add_argument("--sync-every", type=float, metavar="SECONDS", help="with --git: devlore sync in the background")
     s.set_defaults(func=cmd_serve)
+    s = sub.add_parser("board", help="a read-only web page of what the brain has learned")
+    s.add_argument("--root", type=Path, help="brain directory (default: $DEVLORE_ROOT, else ~/devlore)")
+    s.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1; others need a token)")
+    s.add_argument("--port", type=int, default=8766, help="port (default 8766)")
+    s.add_argument("--token-file", type=Path, help="file holding the bearer token (else $DEVLORE_TOKEN)")
+    s.add_argument("--allowed-host", action="append", default=[], help="a hostname browsers use (repeatable)")
+    s.add_argument("--open", action="store_true", help="open the board in the default browser")
+    s.set_defaults(func=cmd_board)
     s = sub.add_parser("init", help="create a brain skeleton, or a copy of the example brain")
     s.add_argument("dir", nargs="?", type=Path)
     s.add_argument("--example", action="store_true", help="write a copy of the example brain into DIR (new or empty)")

@@ -1,14 +1,21 @@
 """Run a brain's MCP server: over stdio for the client that started it, or over streamable
-HTTP for clients that share one server (``devlore serve --http``)."""
+HTTP for clients that share one server (``devlore serve --http``, with the board at ``/board``);
+and the board alone (``devlore board``)."""
 
 from __future__ import annotations
 
-from mcp.server.transport_security import TransportSecuritySettings
+import threading
+import webbrowser
 
+import uvicorn
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.applications import Starlette
+
+from devlore.board.app import build_board
 from devlore.server import build_server
 from devlore.service.brain import Brain
 
-__all__ = ["http", "stdio"]
+__all__ = ["board", "http", "stdio"]
 
 
 def stdio(brain: Brain, tools: str) -> None:
@@ -28,4 +35,27 @@ def http(brain: Brain, tools: str, token: str | None, url: str, host: str, port:
                 f"{scheme}://{h}" for name in hosts for scheme in ("http", "https") for h in (name, f"{name}:{port}")
             ],
         )
-    server.run("streamable-http", host=host, port=port, transport_security=security)
+    mcp_app = server.streamable_http_app(transport_security=security, host=host)
+    app = build_board(
+        brain,
+        token,
+        port,
+        allowed_hosts,
+        inner=mcp_app,
+        inner_lifespan=lambda: mcp_app.router.lifespan_context(mcp_app),
+    )
+    _run(app, host, port)
+
+
+def board(
+    brain: Brain, token: str | None, url: str, host: str, port: int, allowed_hosts: list[str], open_page: bool
+) -> None:
+    """The board alone, until stopped; ``open_page`` opens it in the default browser."""
+    app = build_board(brain, token, port, allowed_hosts)
+    if open_page:
+        threading.Timer(1.0, webbrowser.open, args=(f"{url}/board/",)).start()
+    _run(app, host, port)
+
+
+def _run(app: Starlette, host: str, port: int) -> None:
+    uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run()

@@ -1,0 +1,117 @@
+"""The board as people run it: ``python -m devlore board`` (or ``serve --http``) started as a
+real subprocess on a free loopback port, on a copy of the example brain or an empty one."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+START_TIMEOUT = 30.0
+"""Seconds the board may take to accept connections (a cold ``import mcp`` is ~1.5 s)."""
+TOKEN = "board-test-token-7d1e"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Running:
+    url: str  # http://127.0.0.1:PORT
+    port: int
+    root: Path
+    log: Path
+
+    def get(
+        self, path: str, headers: dict[str, str] | None = None, method: str = "GET"
+    ) -> tuple[int, dict[str, str], str]:
+        """One request; ``headers`` may replace ``Host``. Returns (status, headers, body)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            hdrs = {"Host": f"127.0.0.1:{self.port}", "Accept": "text/html", **(headers or {})}
+            conn.request(method, path, headers=hdrs)
+            r = conn.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode("utf-8")
+        finally:
+            conn.close()
+
+
+def wait_until_listening(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"devlore exited with {proc.returncode} before serving:\n{log.read_text(encoding='utf-8')}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"devlore did not accept connections within {START_TIMEOUT} s:\n{log.read_text(encoding='utf-8')}")
+
+
+@contextmanager
+def running(root: Path, log: Path, *args: str, token: str | None = None, command: str = "board") -> Iterator[Running]:
+    """``devlore board --root ROOT ARGS`` (or ``serve --http``) until the block ends."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DEVLORE_TOKEN"}
+    if token:
+        env["DEVLORE_TOKEN"] = token
+    extra = ["--http"] if command == "serve" else []
+    argv = [sys.executable, "-m", "devlore", command, *extra, "--root", str(root), "--port", str(port), *args]
+    with log.open("wb") as err:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err, env=env)
+    try:
+        wait_until_listening(proc, port, log)
+        yield Running(f"http://127.0.0.1:{port}", port, root, log)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+Board = Callable[..., AbstractContextManager[Running]]
+
+
+@pytest.fixture
+def board(tmp_path: Path) -> Board:
+    """``with board(root, *args, token=None, command="board") as b``: a running board."""
+    count = iter(range(1000))
+
+    def start(
+        root: Path, *args: str, token: str | None = None, command: str = "board"
+    ) -> AbstractContextManager[Running]:
+        return running(root, tmp_path / f"board-{next(count)}.log", *args, token=token, command=command)
+
+    return start
+
+
+@pytest.fixture
+def empty_root(tmp_path: Path) -> Path:
+    """A brain with nothing in it (``devlore board`` lays out the folders)."""
+    root = tmp_path / "empty"
+    root.mkdir()
+    return root
+
+
+def copy_fixtures(dest: Path) -> Path:
+    shutil.copytree(FIXTURES, dest)
+    return dest

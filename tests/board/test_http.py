@@ -1,0 +1,112 @@
+"""The board over HTTP, without a browser: the pages answer, every answer carries the security
+headers, foreign Host and Origin are refused, the token guards everything but the stylesheet
+and script, a non-loopback address without a token is refused, and no route writes a file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.board.conftest import TOKEN, Board
+from tests.e2e.conftest import files
+
+PAGES = (
+    "/board/",
+    "/board/patterns",
+    "/board/patterns/dev/cache-keys-carry-a-schema-version",
+    "/board/experiences",
+    "/board/worklogs",
+    "/board/worklogs/Ledger-Export",
+)
+
+
+def test_every_page_answers_with_strict_security_headers(root: Path, board: Board) -> None:
+    with board(root) as b:
+        for path in PAGES:
+            status, headers, body = b.get(path)
+            assert status == 200, (path, body[:500])
+            assert headers["content-type"].startswith("text/html")
+            assert "default-src 'self'" in headers["content-security-policy"]
+            assert "script-src 'self'" in headers["content-security-policy"]
+            assert headers["x-content-type-options"] == "nosniff"
+            assert "<script>" not in body and " style=" not in body  # no inline script or style
+        status, headers, _ = b.get("/board/static/board.js")
+        assert status == 200 and headers["content-type"].startswith("text/javascript")
+
+
+def test_a_foreign_host_or_origin_is_refused(root: Path, board: Board) -> None:
+    with board(root) as b:
+        assert b.get("/board/", {"Host": "evil.example"})[0] == 421
+        assert b.get("/board/", {"Origin": "http://evil.example"})[0] == 421
+        assert b.get("/board/", {"Origin": f"http://localhost:{b.port}"})[0] == 200
+
+
+def test_no_route_changes_a_file(root: Path, board: Board) -> None:
+    before = files(root)
+    with board(root) as b:
+        for path in PAGES:
+            for method in ("POST", "PUT", "DELETE", "PATCH"):
+                assert b.get(path, method=method)[0] == 405, (method, path)
+        assert b.get("/board/session", method="POST")[0] == 401  # no token set: nothing to trade
+    assert files(root) == before
+
+
+def test_a_missing_pattern_or_log_is_a_404_page_that_says_so(root: Path, board: Board) -> None:
+    with board(root) as b:
+        status, _, body = b.get("/board/patterns/dev/no-such-pattern")
+        assert status == 404 and "<h1>Not found</h1>" in body
+        assert b.get("/board/worklogs/No-Such-Log")[0] == 404
+
+
+def test_with_a_token_every_request_without_it_gets_401(root: Path, board: Board) -> None:
+    with board(root, token=TOKEN) as b:
+        status, headers, body = b.get("/board/")
+        assert status == 401 and headers["www-authenticate"].startswith("Bearer")
+        assert 'id="login"' in body  # the page that asks for the token once
+        assert b.get("/board/events", {"Accept": "text/event-stream"})[0] == 401
+        assert b.get("/board/", {"Authorization": "Bearer wrong"})[0] == 401
+        assert b.get("/board/", {"Authorization": f"Bearer {TOKEN}"})[0] == 200
+        assert b.get("/board/static/board.css")[0] == 200  # the login page needs its style
+        assert b.get("/board/session", {"Authorization": "Bearer wrong"}, method="POST")[0] == 401
+        status, headers, _ = b.get("/board/session", {"Authorization": f"Bearer {TOKEN}"}, method="POST")
+        assert status == 204
+        cookie = headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie and TOKEN not in cookie
+        assert b.get("/board/", {"Cookie": cookie.split(";", 1)[0]})[0] == 200
+        assert b.get("/board/", {"Cookie": "devlore_board=forged"})[0] == 401
+
+
+def test_a_non_loopback_address_without_a_token_is_refused(root: Path) -> None:
+    env_free = {"PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "devlore", "board", "--root", str(root), "--host", "0.0.0.0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env_free,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "refusing to serve 0.0.0.0 without a token" in done.stderr
+
+
+def test_serve_http_serves_the_board_behind_its_token(root: Path, board: Board) -> None:
+    with board(root, token=TOKEN, command="serve") as b:
+        assert b.get("/board/")[0] == 401
+        status, headers, body = b.get("/board/", {"Authorization": f"Bearer {TOKEN}"})
+        assert status == 200 and "What the brain has learned" in body
+        assert headers["x-content-type-options"] == "nosniff"
+        assert b.get("/board/", {"Host": "evil.example", "Authorization": f"Bearer {TOKEN}"})[0] == 421
+        assert b.get("/mcp", {"Accept": "application/json"}, method="POST")[0] == 401  # the MCP door is unchanged
+
+
+def test_text_from_the_brain_is_escaped(root: Path, board: Board) -> None:
+    dev = root / "memory/semantic/patterns/dev-patterns.md"
+    text = dev.read_text(encoding="utf-8")
+    evil = "## Cache Keys <script>alert(1)</script> Version"
+    dev.write_text(text.replace("## Cache Keys Carry a Schema Version", evil, 1), encoding="utf-8")
+    with board(root) as b:
+        _, _, body = b.get("/board/patterns")
+        assert "<script>alert(1)</script>" not in body
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
