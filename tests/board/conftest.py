@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
+from tests.board.browser import Watched, browser
 from tests.conftest import FIXTURES
 
 START_TIMEOUT = 30.0
@@ -115,3 +117,20 @@ def empty_root(tmp_path: Path) -> Path:
 def copy_fixtures(dest: Path) -> Path:
     shutil.copytree(FIXTURES, dest)
     return dest
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """Debian's chromium for one test module (installed by .ci/browser.sh when missing)."""
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture
+def tab(chromium: Browser) -> Iterator[Watched]:
+    """A fresh browser context and page at 1440 x 900, watched for errors, dialogs and requests."""
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        yield Watched(context.new_page())
+    finally:
+        context.close()

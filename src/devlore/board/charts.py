@@ -122,9 +122,9 @@ def line_chart(weeks: list[str], values: list[int], title: str, unit: str) -> Ht
         h('<text x="0" y="{y}" class="label">{m}</text>', y=top + 4, m=most),
         h('<text x="0" y="{y}" class="label">0</text>', y=top + plot_h),
         h(
-            '<text x="{x}" y="{y}" class="label" text-anchor="end">{last} {unit}</text>',
+            '<text x="{x}" y="{y}" class="label" text-anchor="end">now {last} {unit}</text>',
             x=width,
-            y=top + 4,
+            y=top + plot_h,
             last=last,
             unit=unit,
         ),

@@ -1,0 +1,103 @@
+"""Debian's chromium, driven by Playwright's Python package (never its own browser builds).
+
+``.ci/run`` installs chromium before pytest (``.ci/browser.sh``); otherwise the session
+fixture does on first use, so a plain ``pytest`` on a fresh machine runs these tests too. They
+are never skipped: a machine where chromium cannot be installed fails here, saying why."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, sync_playwright
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_TIMEOUT = 900.0
+
+
+def install_chromium() -> str:
+    done = subprocess.run(
+        ["bash", str(REPO / ".ci" / "browser.sh")],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=INSTALL_TIMEOUT,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.fail(
+            "installing Debian's chromium (bash .ci/browser.sh) failed; the board's browser tests need it "
+            f"(apt-get install chromium, as root):\n{done.stderr}",
+            pytrace=False,
+        )
+    return CHROMIUM
+
+
+def launch(playwright: Playwright) -> Browser:
+    return playwright.chromium.launch(executable_path=install_chromium(), args=FLAGS, headless=True)
+
+
+@dataclass
+class Watched:
+    """A page with everything it said and asked for: console errors, uncaught errors,
+    dialogs, and the URL of every request."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+        self.page.on("dialog", self._dialog)
+        self.page.on("request", lambda request: self.requests.append(request))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type in ("error", "warning"):
+            self.errors.append(f"{message.type}: {message.text} at {message.location}")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, url: str) -> None:
+        """Load ``url`` and wait until its live stream is connected (the script ran)."""
+        response = self.page.goto(url)
+        assert response is not None and response.status == 200, (url, response and response.status)
+        self.page.wait_for_selector("body[data-live=on]", timeout=10_000)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR chunk."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", head[16:24])
+    return int(width), int(height)
+
+
+@contextmanager
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        b = launch(playwright)
+        try:
+            yield b
+        finally:
+            b.close()
