@@ -44,7 +44,8 @@ def shell(title: str, section: str, main: Html) -> Html:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>{title} · devlore board</title>"
-        '<link rel="icon" href="data:,"><link rel="stylesheet" href="{p}/static/board.css"><script src="{p}/static/board.js" defer></script>'
+        '<link rel="icon" href="data:,"><link rel="stylesheet" href="{p}/static/board.css">'
+        '<script src="{p}/static/board.js" defer></script>'
         '</head><body><a class="skip" href="#main">Skip to the content</a>'
         '<header><p class="brand">devlore board</p><nav aria-label="Board pages"><ul>{links}</ul></nav>'
         '<p id="live" role="status" aria-live="polite">Static view</p></header>'
