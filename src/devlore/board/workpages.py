@@ -13,6 +13,10 @@ from devlore.board.workdata import BoardLine, Experience, LogView
 __all__ = ["experiences_page", "log_href", "log_page", "worklogs_page"]
 
 
+def _status(status: str) -> str:
+    return status.replace("_", " ")
+
+
 def log_href(name: str) -> str:
     return f"{PREFIX}/worklogs/{quote(name)}"
 
@@ -93,12 +97,13 @@ def worklogs_page(lines: list[BoardLine]) -> Html:
         ]
         rows.append(
             h(
-                '<tr><td><a href="{href}">{name}</a></td><td>{v}</td><td><span class="tag st-{st}">{st}</span></td>'
+                '<tr><td><a href="{href}">{name}</a></td><td>{v}</td><td><span class="tag st-{st}">{label}</span></td>'
                 "<td>{progress}</td><td>{top}</td><td>{blockers}</td><td>{deps}</td></tr>",
                 href=attr(log_href(r.name)),
                 name=r.name,
                 v=r.version,
                 st=r.status,
+                label=_status(r.status),
                 progress=r.progress or "—",
                 top=r.top_item or "no HIGH item",
                 blockers=h("<ul>{b}</ul>", b=blockers) if blockers else "none",
@@ -131,12 +136,13 @@ def _list(title: str, lines: list[str], empty: str) -> Html:
 def log_page(v: LogView) -> Html:
     versions = [
         h(
-            '<li><strong>{ver}</strong> <time>{when}</time> {title} <span class="tag st-{st}">{st}</span>{changed}'
+            '<li><strong>{ver}</strong> <time>{when}</time> {title} <span class="tag st-{st}">{label}</span>{changed}'
             '<br><meter min="0" max="100" value="{pct}" aria-label="progress of {ver}">{pct}%</meter> {ptext}</li>',
             ver=x.version,
             when=x.when,
             title=x.title,
             st=x.status,
+            label=_status(x.status),
             changed=" (status changed)" if x.changed else "",
             pct=x.progress if x.progress is not None else 0,
             ptext=x.progress_text or "no progress written",
@@ -146,13 +152,14 @@ def log_page(v: LogView) -> Html:
     hyps = [_list(f"Hypotheses: {status}", lines, "") for status, lines in sorted(v.insights.hypotheses.items())]
     extra = [_list(title, lines, "") for title, lines in v.extra.items()]
     return h(
-        '<h1>{title}</h1><p>{name} · {path} · <span class="tag st-{st}">{st}</span></p>'
+        '<h1>{title}</h1><p>{name} · {path} · <span class="tag st-{st}">{label}</span></p>'
         '<section><h2>Versions</h2><ol class="timeline">{versions}</ol></section>'
         "{blockers}{hyps}{decisions}{carried}{extra}",
         title=v.title,
         name=v.name,
         path=v.path,
         st=v.status,
+        label=_status(v.status),
         versions=versions or [Html("<li>No entries yet.</li>")],
         blockers=_list("Blockers and how long they lasted", v.insights.blockers, "No blockers recorded."),
         hyps=hyps or [_list("Hypotheses", [], "No hypotheses recorded.")],
