@@ -14,6 +14,9 @@ rename, fsync of the folder; no server); and edit-to-notification latency (subsc
 in the legacy protocol era to memory://patterns/dev, the file saved with temp + rename as an
 editor does, timed until ``notifications/resources/updated`` arrives).
 
+Then the board (bench/board.py): the overview's HTML against a static file from the same server,
+its weight, and a saved file's way to an open page's event stream, at each size up to 10,000.
+
 Then recall quality: bench/recall_eval.py's questions, held-out half and tune half, in process
 against the evaluation brain, beside today's baseline (bench/recall_eval/baseline.json).
 
@@ -42,6 +45,7 @@ from mcp import Client, ClientSession, stdio_client
 from mcp import types as mcp_types
 from mcp.types import CallToolResult, TextContent
 
+from board import board_figures, board_goals, board_markdown
 from brains import CACHE, cached_brain, queries
 from common import (
     BENCH,
@@ -545,6 +549,7 @@ def goals(data: dict[str, Any]) -> list[dict[str, Any]]:
             at=f"{largest:,} files",
         )
     )
+    out += board_goals(data.get("board") or [])
     return out
 
 
@@ -648,6 +653,7 @@ def markdown(data: dict[str, Any], plots: dict[str, str]) -> str:
         f"p95 {_f(lat['p95_ms'] if lat else None)} ms, {n['missed']} without a notification "
         f"within {NOTIFY_TIMEOUT_S:.0f} s."
     )
+    lines += board_markdown(data.get("board"))
     lines += recall_markdown(data.get("recall_quality"))
     if plots:
         lines += ["", "## Plots", ""]
@@ -761,6 +767,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         writes = await write_tools(notify_files, rounds["add"], rng, args.brains, Path(tmp))
         print(f"[notification] {notify_files:,} files x{rounds['edits']}", flush=True)
         notification = await edit_to_notification(notify_files, rounds["edits"], args.brains, Path(tmp))
+        board = []
+        for files in [s for s in sizes if s <= 10_000] or [min(sizes)]:
+            print(f"[board] {files:,} files x{rounds['tools']}", flush=True)
+            board.append(board_figures(files, rounds["tools"], rounds["edits"], rng, args.brains, Path(tmp)))
     quality = await anyio.to_thread.run_sync(recall_quality)
     data: dict[str, Any] = {
         "benchmark": "run",
@@ -773,6 +783,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "add_example": adds,
         "write_tools": writes,
         "notification": notification,
+        "board": board,
         "recall_quality": quality,
         "elapsed_s": round(time.perf_counter() - t0, 1),
         "environment": {**environment(), "loadavg_before": load_before, "loadavg_after": os.getloadavg()},

@@ -61,6 +61,18 @@ def test_run_quick_writes_every_figure_the_table_and_the_plots(tmp_path: Path) -
     assert "## Write tools on a 100-file brain" in table and "| resolve_blocker |" in table
     assert list(out.glob("*.png"))
 
+    # The board: its overview against a static file from the same server, its weight, live updates.
+    (board,) = data["board"]
+    assert board["files"] == 100 and board["overview"]["n"] == 2 and board["static"]["n"] == 2
+    assert board["overview_bytes"] > 0 and board["ratio_p95"] > 0
+    assert board["update"]["n"] + board["missed"] == board["edits"] == 2
+    assert {g["label"] for g in data["goals"]} >= {
+        "Board overview HTML p95 under 300 ms at 10,000 files",
+        "Board overview under 300 KB at 10,000 files",
+        "Board update reaches an open page p95 under 1 s",
+    }
+    assert "## The board" in table
+
     # Recall quality runs in quick mode too: both halves, beside the committed baseline.
     quality = data["recall_quality"]
     assert quality["baseline"] is not None
