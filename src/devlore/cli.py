@@ -4,6 +4,7 @@ arguments and prints; the work is done by the services and the git layer it call
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import logging
 import os
@@ -59,15 +60,12 @@ def _http_token(args: argparse.Namespace) -> tuple[bool, str | None]:
     if not _is_loopback(args.host) and not token:
         print(
             f"devlore: refusing to serve {args.host} without a token: anyone who can reach it could read "
-            "the brain. Set DEVLORE_TOKEN or pass --token-file, or bind 127.0.0.1.",
+            f"{'and change ' if args.command == 'serve' else ''}the brain. Set DEVLORE_TOKEN or pass --token-file, "
+            "or bind 127.0.0.1.",
             file=sys.stderr,
         )
         return False, None
     return True, token
-
-
-def _url(host: str, port: int) -> str:
-    return f"http://{f'[{host}]' if ':' in host and not host.startswith('[') else host}:{port}"  # IPv6
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -102,11 +100,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if not args.http:
             serve.stdio(brain, args.tools)
             return 0
-        url = _url(args.host, args.port)
-        print(
-            f"devlore: serving {root} at {url}/mcp, board at {url}/board/" + (" (token required)" if token else ""),
-            file=sys.stderr,
-        )
+        host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host  # IPv6
+        url = f"http://{host}:{args.port}"
+        print(f"devlore: serving {root} at {url}/mcp" + (" (bearer token required)" if token else ""), file=sys.stderr)
         serve.http(brain, args.tools, token, url, args.host, args.port, args.allowed_host or [])
         return 0
     finally:
@@ -114,17 +110,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_board(args: argparse.Namespace) -> int:
-    root = (args.root or default_root()).expanduser()
     ok, token = _http_token(args)
     if not ok:
         return 2
-    if init_root(root):
-        print(f"devlore: created a new brain at {root}", file=sys.stderr)
-    url = _url(args.host, args.port)
-    print(f"devlore: the board of {root} is at {url}/board/" + (" (token required)" if token else ""), file=sys.stderr)
-    from devlore import serve  # the HTTP stack, loaded only here and for `devlore serve`
+    root = (args.root or default_root()).expanduser()
+    init_root(root)
+    from devlore import serve  # the HTTP stack: loaded only for `serve` and `board`
 
-    serve.board(_brain(root), token, url, args.host, args.port, args.allowed_host or [], args.open)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: the server has stopped cleanly
+        serve.board(_brain(root), token, args.host, args.port, args.allowed_host, args.open)
     return 0
 
 

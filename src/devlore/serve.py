@@ -4,6 +4,7 @@ and the board alone (``devlore board``)."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import webbrowser
 
@@ -47,15 +48,20 @@ def http(brain: Brain, tools: str, token: str | None, url: str, host: str, port:
     _run(app, host, port)
 
 
-def board(
-    brain: Brain, token: str | None, url: str, host: str, port: int, allowed_hosts: list[str], open_page: bool
-) -> None:
+def board(brain: Brain, token: str | None, host: str, port: int, allowed_hosts: list[str], open_page: bool) -> None:
     """The board alone, until stopped; ``open_page`` opens it in the default browser."""
     app = build_board(brain, token, port, allowed_hosts)
+    url = f"http://{f'[{host}]' if ':' in host and not host.startswith('[') else host}:{port}"  # IPv6
+    print(
+        f"devlore: the board of {brain.root} is at {url}/board/" + (" (token required)" if token else ""),
+        file=sys.stderr,
+    )
     if open_page:
         threading.Timer(1.0, webbrowser.open, args=(f"{url}/board/",)).start()
     _run(app, host, port)
 
 
 def _run(app: Starlette, host: str, port: int) -> None:
-    uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run()
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5))
+    app.state.board.live.stopping = lambda: server.should_exit  # open pages' event streams end at once
+    server.run()

@@ -43,7 +43,7 @@ def test_every_page_loads_without_a_console_error(root: Path, board: Board, tab:
         for path in PAGES:
             tab.open(b.url + path)
             assert tab.page.locator("h1").count() == 1, path
-    assert tab.errors == []
+        assert tab.errors == []  # checked while the board runs: a stopped one makes the page retry
 
 
 def test_every_page_of_an_empty_brain_loads_without_a_console_error(
@@ -55,7 +55,7 @@ def test_every_page_of_an_empty_brain_loads_without_a_console_error(
         assert "No work logs yet" in tab.page.inner_text("main")
         tab.open(b.url + "/board/")
         assert tab.page.inner_text('[data-count="patterns"]') == "0"
-    assert tab.errors == []
+        assert tab.errors == []  # checked while the board runs: a stopped one makes the page retry
 
 
 def test_the_overview_counts_equal_memory_stats(root: Path, board: Board, tab: Watched) -> None:
@@ -94,8 +94,8 @@ def test_saving_a_pattern_file_updates_the_open_page_within_two_seconds(root: Pa
         took = time.monotonic() - started
         assert tab.page.url.endswith("cache-keys-carry-a-schema-version")  # no reload, no navigation
         assert "No flush needed" in tab.page.inner_text("main")
+        assert tab.errors == []  # checked while the board runs: a stopped one makes the page retry
     assert took < LIVE_LIMIT_MS / 1000
-    assert tab.errors == []
 
 
 PAYLOAD = """
@@ -137,9 +137,9 @@ def test_markup_in_the_brain_stays_text_and_never_runs(root: Path, board: Board,
             assert not (link.get_attribute("href") or "").lower().startswith("javascript")
         assert page.locator("main script, main img, main svg[onload], main [onerror], main [onmouseover]").count() == 0
         assert page.evaluate("window.__xss") is None
+        assert tab.errors == []  # no CSP violation either: nothing even tried to run
     assert tab.dialogs == []
     assert [r.url for r in tab.requests if "/board/" not in r.url or "xss-probe" in r.url] == []
-    assert [e for e in tab.errors if "Content Security Policy" in e or "Refused" in e] == []
 
 
 def tab_to(tab: Watched, href: str, limit: int = 80) -> None:
@@ -176,7 +176,7 @@ def test_the_keyboard_alone_reaches_every_page(root: Path, board: Board, tab: Wa
         tab_to(tab, "#main")
         tab.page.keyboard.press("Enter")
         assert tab.page.evaluate("document.activeElement.id") == "main"
-    assert tab.errors == []
+        assert tab.errors == []  # checked while the board runs: a stopped one makes the page retry
 
 
 def test_360_pixels_never_scroll_sideways_and_screenshots_keep_their_layout(
@@ -200,7 +200,7 @@ def test_360_pixels_never_scroll_sideways_and_screenshots_keep_their_layout(
         assert h >= 800
     for path in ("/board/", "/board/worklogs/Ledger-Export"):
         assert png_size(shots[(path, 360)])[1] > png_size(shots[(path, 1440)])[1]  # narrow: reflowed, taller
-    assert tab.errors == []
+        assert tab.errors == []  # checked while the board runs: a stopped one makes the page retry
 
 
 def test_with_a_token_the_page_asks_once_and_its_requests_carry_it(root: Path, board: Board, tab: Watched) -> None:

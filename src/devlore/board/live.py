@@ -4,7 +4,8 @@ event, and keeps the board's search index (its counts and problems) current."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import anyio
@@ -16,6 +17,7 @@ from devlore.watch import scan, watch
 __all__ = ["KEEPALIVE", "Live"]
 
 KEEPALIVE = 15.0  # seconds between comments that keep an idle stream open through proxies
+POLL = 0.5  # seconds between looks at whether the server is stopping
 
 
 class Live:
@@ -29,6 +31,8 @@ class Live:
         self.last: list[str] = []
         self._changed = anyio.Event()
         self.ready = anyio.Event()
+        self.stopping: Callable[[], bool] = lambda: False
+        """True once the server shuts down: open streams end, so it need not wait for the pages."""
 
     def prime(self) -> None:
         self.brain.store.clean_temp_files()
@@ -66,13 +70,16 @@ class Live:
         """An event stream: ``ready`` at once, then ``change`` (the paths as JSON) per change."""
         seen = self.version
         yield f"retry: 1000\nevent: ready\ndata: {seen}\n\n".encode()
-        while True:
+        quiet_since = time.monotonic()
+        while not self.stopping():
             waiting = self._changed  # taken before the check below, with no await between
             if self.version == seen:
-                with anyio.move_on_after(KEEPALIVE):
+                with anyio.move_on_after(POLL):
                     await waiting.wait()
             if self.version != seen:
                 seen = self.version
+                quiet_since = time.monotonic()
                 yield f"event: change\ndata: {json.dumps({'version': seen, 'paths': self.last})}\n\n".encode()
-            else:
+            elif time.monotonic() - quiet_since >= KEEPALIVE:
+                quiet_since = time.monotonic()
                 yield b": idle\n\n"
