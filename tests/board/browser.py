@@ -6,12 +6,14 @@ are never skipped: a machine where chromium cannot be installed fails here, sayi
 
 from __future__ import annotations
 
+import importlib.util
 import struct
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -19,16 +21,18 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Reque
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
+
+def _script(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FLAGS: list[str] = _script(REPO / "docs" / "screenshots.py").FLAGS
+"""Chromium's flags, the same the README's screenshots are taken with (docs/screenshots.py)."""
 INSTALL_TIMEOUT = 900.0
 
 

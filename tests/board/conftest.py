@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import http.client
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -20,17 +17,18 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.board.browser import Watched, browser
-from tests.conftest import FIXTURES
+from tests.e2e.test_http import free_port, wait_until_listening
 
-START_TIMEOUT = 30.0
-"""Seconds the board may take to accept connections (a cold ``import mcp`` is ~1.5 s)."""
 TOKEN = "board-test-token-7d1e"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+PAGES = (
+    "/board/",
+    "/board/patterns",
+    "/board/patterns/dev/cache-keys-carry-a-schema-version",
+    "/board/experiences",
+    "/board/worklogs",
+    "/board/worklogs/Ledger-Export",
+)
+"""Every kind of page, on the example brain."""
 
 
 @dataclass
@@ -52,19 +50,6 @@ class Running:
             return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode("utf-8")
         finally:
             conn.close()
-
-
-def wait_until_listening(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"devlore exited with {proc.returncode} before serving:\n{log.read_text(encoding='utf-8')}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail(f"devlore did not accept connections within {START_TIMEOUT} s:\n{log.read_text(encoding='utf-8')}")
 
 
 @contextmanager
@@ -112,11 +97,6 @@ def empty_root(tmp_path: Path) -> Path:
     root = tmp_path / "empty"
     root.mkdir()
     return root
-
-
-def copy_fixtures(dest: Path) -> Path:
-    shutil.copytree(FIXTURES, dest)
-    return dest
 
 
 @pytest.fixture(scope="module")

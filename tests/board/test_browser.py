@@ -15,19 +15,11 @@ import pytest
 from devlore.service.brain import Brain
 from devlore.service.stats import memory_stats
 from tests.board.browser import Watched, png_size
-from tests.board.conftest import TOKEN, Board
+from tests.board.conftest import PAGES, TOKEN, Board
 from tests.conftest import DEV
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
-PAGES = (
-    "/board/",
-    "/board/patterns",
-    "/board/patterns/dev/cache-keys-carry-a-schema-version",
-    "/board/experiences",
-    "/board/worklogs",
-    "/board/worklogs/Ledger-Export",
-)
 EMPTY_PAGES = ("/board/", "/board/patterns", "/board/experiences", "/board/worklogs")
 LIVE_LIMIT_MS = 2_000
 
@@ -218,3 +210,35 @@ def test_with_a_token_the_page_asks_once_and_its_requests_carry_it(root: Path, b
     events = [r for r in tab.requests if r.url.endswith("/board/events")]
     assert events and all(r.headers.get("authorization") == f"Bearer {TOKEN}" for r in events)
     assert all(TOKEN not in r.url for r in tab.requests)
+
+
+def test_the_pattern_table_filters_as_you_choose_and_sorts_by_examples(root: Path, board: Board, tab: Watched) -> None:
+    with board(root) as b:
+        tab.open(b.url + "/board/patterns")
+        rows = tab.page.locator("#patterns tbody tr")
+        total = rows.count()
+        tab.page.select_option("#f-level", "HIGH")
+        high = tab.page.locator("#patterns tbody tr:not([hidden])")
+        assert 0 < high.count() < total
+        assert set(high.evaluate_all("rows => rows.map(r => r.dataset.level)")) == {"HIGH"}
+        assert tab.page.inner_text("#shown") == f"{high.count()} patterns"
+        tab.page.select_option("#f-level", "")
+        tab.page.fill("#f-q", "cache keys")
+        assert tab.page.locator("#patterns tbody tr:not([hidden])").count() == 1
+        tab.page.fill("#f-q", "")
+        tab.page.get_by_role("button", name="Examples").click()
+        counts = rows.evaluate_all("rows => rows.map(r => Number(r.dataset.examples))")
+        assert counts == sorted(counts, reverse=True) and len(counts) == total
+        assert tab.page.get_attribute("th:has(button[data-sort=examples])", "aria-sort") == "descending"
+        assert tab.errors == []
+
+
+def test_dark_mode_follows_the_system_setting(root: Path, board: Board, tab: Watched) -> None:
+    with board(root) as b:
+        backgrounds = {}
+        for scheme in ("light", "dark"):
+            tab.page.emulate_media(color_scheme=scheme)
+            tab.open(b.url + "/board/")
+            backgrounds[scheme] = tab.page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert backgrounds == {"light": "rgb(253, 253, 252)", "dark": "rgb(15, 17, 21)"}
+        assert tab.errors == []

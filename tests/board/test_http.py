@@ -4,21 +4,18 @@ and script, a non-loopback address without a token is refused, and no route writ
 
 from __future__ import annotations
 
+import html
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.board.conftest import TOKEN, Board
-from tests.e2e.conftest import files
+import pytest
 
-PAGES = (
-    "/board/",
-    "/board/patterns",
-    "/board/patterns/dev/cache-keys-carry-a-schema-version",
-    "/board/experiences",
-    "/board/worklogs",
-    "/board/worklogs/Ledger-Export",
-)
+from devlore.service.brain import Brain
+from devlore.service.stats import memory_stats
+from tests.board.conftest import PAGES, TOKEN, Board
+from tests.e2e.conftest import files
 
 
 def test_every_page_answers_with_strict_security_headers(root: Path, board: Board) -> None:
@@ -110,3 +107,42 @@ def test_text_from_the_brain_is_escaped(root: Path, board: Board) -> None:
         _, _, body = b.get("/board/patterns")
         assert "<script>alert(1)</script>" not in body
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+@pytest.mark.breaks_brain
+def test_a_file_that_does_not_parse_is_listed_with_its_line_and_reason(root: Path, board: Board) -> None:
+    log = root / "memory/worklogs/Broken-WorkLog.md"
+    log.write_text("---\nversion: [unclosed\n---\n\n# Broken Work Log\n", encoding="utf-8")
+    with board(root) as b:
+        _, _, body = b.get("/board/")
+    problems = memory_stats(Brain(root)).problems
+    assert [p.path for p in problems] == ["memory/worklogs/Broken-WorkLog.md"]
+    row = f"<tr><td>{problems[0].path}</td><td>{problems[0].line}</td><td>{html.escape(problems[0].reason)}</td></tr>"
+    assert row in body
+    assert '<dd data-count="problems_total">1</dd>' in body
+
+
+def test_the_work_log_pages_show_status_progress_blockers_hypotheses_and_dependencies(root: Path, board: Board) -> None:
+    with board(root) as b:
+        _, _, listing = b.get("/board/worklogs")
+        _, _, log = b.get("/board/worklogs/Ledger-Export")
+    assert '<a href="/board/worklogs/Ledger-Export">Ledger-Export</a></td><td>v3</td>' in listing
+    assert "Move large exports to the job queue" in listing  # the HIGH item to do now
+    assert "Signed download links not released yet" in listing and "owner @platform-team" in listing
+    assert "<title>Ledger-Export needs Job-Queue</title>" in listing  # the dependency, drawn
+    versions = re.findall(r'<meter min="0" max="100" value="(\d+)" aria-label="progress of (v\d+)"', log)
+    assert versions == [("15", "v1"), ("55", "v2"), ("70", "v3")]
+    assert log.count("(status changed)") == 1  # v3 became blocked
+    assert "<h2>Hypotheses: Confirmed</h2>" in log and "<h2>Hypotheses: Refuted</h2>" in log
+    assert "v1: Stream rows instead of building the file in memory" in log
+
+
+def test_experiences_show_the_patterns_they_created_or_reinforced(root: Path, board: Board) -> None:
+    with board(root) as b:
+        _, _, page = b.get("/board/experiences")
+        _, _, pattern = b.get("/board/patterns/dev/feature-flags-default-off-in-code")
+    card = page[page.index('id="x-2026-11-19-flag-default-off"') :]
+    card = card[: card.index("</ul></li>")]
+    assert 'created <a href="/board/patterns/dev/feature-flags-default-off-in-code">' in card
+    assert "<h2>2026-11</h2>" in page
+    assert 'href="/board/experiences#x-2026-11-19-flag-default-off"' in pattern  # and back again

@@ -112,9 +112,12 @@ def worklogs_page(lines: list[BoardLine]) -> Html:
         )
     names = [line.row.name for line in lines]
     edges = [(line.row.name, dep) for line in lines for dep in line.row.depends_on]
-    graph = charts.dependency_graph(
-        names, edges, {line.row.name: line.row.status for line in lines}, "Dependencies between work logs"
-    )
+    statuses = {line.row.name: _status(line.row.status) for line in lines}
+    for _, dep in edges:
+        if dep not in statuses:  # a dependency on a workstream with no log here is drawn too
+            names.append(dep)
+            statuses[dep] = "no log here"
+    graph = charts.dependency_graph(names, edges, statuses, "Dependencies between work logs")
     return h(
         "<h1>Work logs</h1>"
         '<div class="scroll"><table><caption>Every workstream, latest version</caption><thead><tr>'
