@@ -78,7 +78,7 @@ def _listen(port: int, heard: queue.Queue[str], stop: threading.Event) -> None:
     conn.request("GET", "/board/events", headers={"Accept": "text/event-stream"})
     r = conn.getresponse()
     while not stop.is_set():
-        line = r.fp.readline()
+        line = r.readline()
         if not line:
             return
         if line.startswith(b"event: "):

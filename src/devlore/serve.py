@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from devlore.board.app import build_board
 from devlore.server import build_server
 from devlore.service.brain import Brain
+from devlore.service.index import Index
 
 __all__ = ["board", "http", "stdio"]
 
@@ -26,7 +27,8 @@ def stdio(brain: Brain, tools: str) -> None:
 def http(brain: Brain, tools: str, token: str | None, url: str, host: str, port: int, allowed_hosts: list[str]) -> None:
     """Serve until stopped. Loopback names are always allowed in ``Host``/``Origin``;
     ``allowed_hosts`` adds the real hostnames clients use (e.g. behind a TLS proxy)."""
-    server = build_server(brain, tools=tools, token=token, public_url=url)
+    index = Index(brain)  # one search index for the MCP tools and the board
+    server = build_server(brain, tools=tools, token=token, public_url=url, index=index)
     security = None
     if allowed_hosts:
         hosts = [*allowed_hosts, "127.0.0.1", "localhost", "[::1]"]
@@ -44,6 +46,7 @@ def http(brain: Brain, tools: str, token: str | None, url: str, host: str, port:
         allowed_hosts,
         inner=mcp_app,
         inner_lifespan=lambda: mcp_app.router.lifespan_context(mcp_app),
+        index=index,
     )
     _run(app, host, port)
 

@@ -36,15 +36,17 @@ def build_server(
     rescan_every: float = 30.0,
     token: str | None = None,
     public_url: str = "http://127.0.0.1:8765",
+    index: Index | None = None,
 ) -> MCPServer[Any]:
     """An MCP server over ``brain`` exposing the ``tools`` set ('patterns', 'worklogs' or 'all').
 
     While a connection is open it watches the brain (rescanning every ``rescan_every``
     seconds as a safety net) and pushes changes to subscribed clients. With a ``token``, the
-    HTTP transport answers 401 to any request without ``Authorization: Bearer <token>``."""
+    HTTP transport answers 401 to any request without ``Authorization: Bearer <token>``. An
+    ``index`` given is shared (the board beside ``serve --http`` reads the same one)."""
     if tools not in TOOLSETS:
         raise ValueError(f"unknown tool set {tools!r}; use one of {', '.join(TOOLSETS)}")
-    index = Index(brain)
+    index = index or Index(brain)
     bus = InMemorySubscriptionBus()
     notifier = Notifier(brain, index, bus, rescan_every)
     auth = bearer_auth(token, public_url) if token else {}

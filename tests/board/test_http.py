@@ -5,9 +5,12 @@ and script, a non-loopback address without a token is refused, and no route writ
 from __future__ import annotations
 
 import html
+import http.client
+import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ import pytest
 from devlore.service.brain import Brain
 from devlore.service.stats import memory_stats
 from tests.board.conftest import PAGES, TOKEN, Board
+from tests.conftest import DEV
 from tests.e2e.conftest import files
 
 
@@ -146,3 +150,27 @@ def test_experiences_show_the_patterns_they_created_or_reinforced(root: Path, bo
     assert 'created <a href="/board/patterns/dev/feature-flags-default-off-in-code">' in card
     assert "<h2>2026-11</h2>" in page
     assert 'href="/board/experiences#x-2026-11-19-flag-default-off"' in pattern  # and back again
+
+
+@pytest.mark.parametrize("command", ["board", "serve"])
+def test_a_saved_file_reaches_the_event_stream(root: Path, board: Board, command: str) -> None:
+    """What an open page hears, in both faces: ``ready`` at once, then ``change`` naming the file."""
+    with board(root, token=TOKEN, command=command) as b:
+        conn = http.client.HTTPConnection("127.0.0.1", b.port, timeout=10)
+        conn.request("GET", "/board/events", headers={"Authorization": f"Bearer {TOKEN}"})
+        stream = conn.getresponse()
+        assert stream.status == 200 and stream.getheader("content-type", "").startswith("text/event-stream")
+        assert stream.readline() == b"retry: 1000\n" and stream.readline() == b"event: ready\n"
+        time.sleep(1.0)  # the watcher's start-up look
+        dev = root / DEV
+        dev.write_text(dev.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            line = stream.readline()
+            if line == b"event: change\n":
+                data = json.loads(stream.readline().decode().removeprefix("data: "))
+                break
+        else:
+            pytest.fail("no change event within 5 s")
+        conn.close()
+    assert DEV in data["paths"]

@@ -35,12 +35,10 @@ NO_STORE = {"cache-control": "no-store"}
 class Board:
     """The board of one brain: its ASGI app (guarded), and its watcher as a lifespan."""
 
-    def __init__(
-        self, brain: Brain, token: str | None, port: int, hosts: list[str], rescan_every: float = 30.0
-    ) -> None:
+    def __init__(self, brain: Brain, token: str | None, port: int, hosts: list[str], index: Index | None) -> None:
         self.brain = brain
-        self.index = Index(brain)
-        self.live = Live(brain, self.index, rescan_every)
+        self.index = index or Index(brain)
+        self.live = Live(brain, self.index)
         self._static = {name: (files("devlore.board") / "static" / name).read_bytes() for name in STATIC}
         routes = [
             Route("/", self.page(self.overview)),
@@ -157,10 +155,11 @@ def build_board(
     hosts: list[str],
     inner: Any = None,
     inner_lifespan: Callable[[], AbstractAsyncContextManager[Any]] | None = None,
+    index: Index | None = None,
 ) -> Starlette:
     """The app to serve: the board at ``/board`` (``/`` redirects there), or beside ``inner``
-    (the MCP app of ``serve --http``) whose lifespan then runs too."""
-    board = Board(brain, token, port, hosts)
+    (the MCP app of ``serve --http``) whose lifespan then runs too, sharing its ``index``."""
+    board = Board(brain, token, port, hosts, index)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
