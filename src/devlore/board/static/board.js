@@ -170,6 +170,7 @@ async function listen() {
 
 document.addEventListener("DOMContentLoaded", () => {
   if (setupLogin()) return;
+  sessionStorage.removeItem(KEY + "-tried");  // in: a later expired session may try the token again
   setupTable();
   listen();
 });
