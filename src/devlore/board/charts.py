@@ -176,8 +176,9 @@ def dependency_graph(names: list[str], edges: list[tuple[str, str]], statuses: d
 
 def _svg(width: int, height: int, title: str, body: Html) -> Html:
     return h(
+        '<div class="chart-box" tabindex="0" role="group" aria-label="{t} (scrolls sideways on a narrow screen)">'
         '<svg class="chart" viewBox="0 0 {w} {hh}" role="img" aria-label="{t}" '
-        'preserveAspectRatio="xMinYMin meet"><title>{t}</title>{body}</svg>',
+        'preserveAspectRatio="xMinYMin meet"><title>{t}</title>{body}</svg></div>',
         w=width,
         hh=height,
         t=title,

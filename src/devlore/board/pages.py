@@ -115,10 +115,17 @@ def overview_page(o: Overview) -> Html:
     ]
     problems = (
         h(
-            "<table><caption>Files that do not parse</caption><thead><tr><th scope=col>File</th>"
+            '<table class="stack"><caption>Files that do not parse</caption><thead><tr><th scope=col>File</th>'
             "<th scope=col>Line</th><th scope=col>Reason</th></tr></thead><tbody>{rows}</tbody></table>",
             rows=[
-                h("<tr><td>{p}</td><td>{n}</td><td>{r}</td></tr>", p=p.path, n=p.line, r=p.reason) for p in o.problems
+                h(
+                    '<tr><td data-label="File">{p}</td><td data-label="Line">{n}</td>'
+                    '<td data-label="Reason">{r}</td></tr>',
+                    p=p.path,
+                    n=p.line,
+                    r=p.reason,
+                )
+                for p in o.problems
             ],
         )
         if o.problems
@@ -163,8 +170,9 @@ def patterns_page(rows: list[PatternRow], domains: list[str], query: dict[str, s
     body = [
         h(
             '<tr data-domain="{d}" data-level="{lv}" data-stale="{st}" data-examples="{n}" data-last="{last}">'
-            '<td><a href="{href}">{name}</a></td><td>{d}</td><td>{tag}</td><td class="num">{n}</td>'
-            "<td>{last_shown}</td><td>{stale}</td></tr>",
+            '<td><a href="{href}">{name}</a></td><td data-label="Domain">{d}</td><td data-label="Evidence">{tag}</td>'
+            '<td class="num" data-label="Examples">{n}</td><td data-label="Last reinforced">{last_shown}</td>'
+            '<td data-label="Staleness">{stale}</td></tr>',
             d=r.domain,
             lv=r.evidence,
             st="yes" if r.stale else "no",
@@ -192,7 +200,7 @@ def patterns_page(rows: list[PatternRow], domains: list[str], query: dict[str, s
         '<label for="f-stale">Staleness</label>{stale}'
         '<button type="submit">Filter</button></form>'
         '<p id="shown" role="status">{count} patterns</p>{more}'
-        '<div class="scroll"><table id="patterns"><caption>Patterns, by evidence</caption><thead><tr>'
+        '<div class="scroll"><table id="patterns" class="stack"><caption>Patterns, by evidence</caption><thead><tr>'
         '<th scope="col">Name</th><th scope="col">Domain</th><th scope="col">Evidence</th>'
         '<th scope="col" class="num"><button type="button" data-sort="examples">Examples</button></th>'
         '<th scope="col"><button type="button" data-sort="last">Last reinforced</button></th>'

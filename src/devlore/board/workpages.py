@@ -97,8 +97,10 @@ def worklogs_page(lines: list[BoardLine]) -> Html:
         ]
         rows.append(
             h(
-                '<tr><td><a href="{href}">{name}</a></td><td>{v}</td><td><span class="tag st-{st}">{label}</span></td>'
-                "<td>{progress}</td><td>{top}</td><td>{blockers}</td><td>{deps}</td></tr>",
+                '<tr><td><a href="{href}">{name}</a></td><td data-label="Version">{v}</td>'
+                '<td data-label="Status"><span class="tag st-{st}">{label}</span></td>'
+                '<td data-label="Progress">{progress}</td><td data-label="HIGH item to do now">{top}</td>'
+                '<td data-label="Open blockers">{blockers}</td><td data-label="Depends on">{deps}</td></tr>',
                 href=attr(log_href(r.name)),
                 name=r.name,
                 v=r.version,
@@ -120,7 +122,7 @@ def worklogs_page(lines: list[BoardLine]) -> Html:
     graph = charts.dependency_graph(names, edges, statuses, "Dependencies between work logs")
     return h(
         "<h1>Work logs</h1>"
-        '<div class="scroll"><table><caption>Every workstream, latest version</caption><thead><tr>'
+        '<div class="scroll"><table class="stack"><caption>Every workstream, latest version</caption><thead><tr>'
         '<th scope="col">Work log</th><th scope="col">Version</th><th scope="col">Status</th>'
         '<th scope="col">Progress</th>'
         '<th scope="col">HIGH item to do now</th><th scope="col">Open blockers</th><th scope="col">Depends on</th>'
