@@ -5,7 +5,8 @@ subprocess on a copy of a generated brain, asked over HTTP.
   run (``GET /board/static/board.css``), alternating in random order: p50/p95 and the ratio;
 - the overview's weight in bytes;
 - update latency: an open event stream (``/board/events``, what an open page listens to), a
-  pattern file saved like an editor does (temp + rename), timed until the ``change`` event.
+  pattern file saved like an editor does (temp + rename), timed until the ``change`` event has
+  arrived and the overview's ``<main>`` has been fetched again, as the page does.
 
     from board import board_figures, board_goals, board_markdown
 """
@@ -44,11 +45,12 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-def _get(port: int, path: str) -> tuple[float, bytes]:
+def _get(port: int, path: str, fragment: bool = False) -> tuple[float, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Accept": "text/html", **({"X-Board-Fragment": "main"} if fragment else {})}
     try:
         t0 = time.perf_counter()
-        conn.request("GET", path, headers={"Accept": "text/html"})
+        conn.request("GET", path, headers=headers)
         r = conn.getresponse()
         body = r.read()
         took = time.perf_counter() - t0
@@ -104,6 +106,7 @@ def _update_latency(port: int, path: Path, edits: int) -> tuple[list[float], int
         try:
             while heard.get(timeout=UPDATE_TIMEOUT) != "change":
                 pass
+            _get(port, "/board/", fragment=True)  # what the open page then does: fetch its <main> again
             samples.append(time.perf_counter() - t0)
         except queue.Empty:
             missed += 1
@@ -203,7 +206,7 @@ def board_markdown(board: list[dict[str, Any]] | None) -> list[str]:
         "",
         "`devlore board` over HTTP: the overview's HTML against the board's stylesheet from the same server, "
         "alternating in random order; its weight; and editor saves of dev-patterns.md timed until an open event "
-        "stream hears of them.",
+        "stream hears of them and the overview's <main> is fetched again, as an open page does.",
         "",
         "| files | overview p50 / p95 ms | static p50 / p95 ms | ratio (p95) | overview KB | update p50 / p95 ms |",
         "|---:|---:|---:|---:|---:|---:|",
