@@ -242,3 +242,20 @@ def test_dark_mode_follows_the_system_setting(root: Path, board: Board, tab: Wat
             backgrounds[scheme] = tab.page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert backgrounds == {"light": "rgb(253, 253, 252)", "dark": "rgb(15, 17, 21)"}
         assert tab.errors == []
+
+
+def test_a_live_update_keeps_the_filter_being_typed_and_its_focus(root: Path, board: Board, tab: Watched) -> None:
+    dev = root / DEV
+    with board(root) as b:
+        tab.open(b.url + "/board/patterns")
+        tab.page.click("#f-q")
+        tab.page.keyboard.type("cache")
+        assert tab.page.get_attribute("body", "data-version") is None  # no update yet
+        save_like_an_editor(dev, dev.read_text(encoding="utf-8") + "\n")
+        tab.page.locator("body[data-version]").wait_for(timeout=LIVE_LIMIT_MS)
+        assert tab.page.input_value("#f-q") == "cache"
+        assert tab.page.evaluate("document.activeElement.id") == "f-q"
+        assert tab.page.locator("#patterns tbody tr:not([hidden])").count() == 1  # still filtered
+        tab.page.keyboard.type(" keys")
+        assert tab.page.input_value("#f-q") == "cache keys"
+        assert tab.errors == []

@@ -111,7 +111,22 @@ function status(text) {
   if (live) live.textContent = text;
 }
 
-let refreshing = null;
+let running = false;
+let again = false;
+let latest = 0;
+
+// One refresh at a time; changes that arrive meanwhile make one more, not one each.
+function schedule(version) {
+  latest = version;
+  if (running) { again = true; return; }
+  running = true;
+  refresh(latest)
+    .catch(() => status("Update failed; reload the page"))
+    .finally(() => {
+      running = false;
+      if (again) { again = false; schedule(latest); }
+    });
+}
 
 async function refresh(version) {
   const r = await fetch(location.pathname + location.search, { headers: authHeaders({ "X-Board-Fragment": "main" }) });
@@ -119,7 +134,15 @@ async function refresh(version) {
   const html = await r.text();
   const doc = new DOMParser().parseFromString("<!doctype html><body>" + html, "text/html");
   const main = document.getElementById("main");
+  // What the reader is doing survives the swap: the filters' values and the focused control.
+  const focused = document.activeElement && main.contains(document.activeElement) ? document.activeElement.id : "";
+  const values = Array.from(main.querySelectorAll("input[id], select[id]")).map((el) => [el.id, el.value]);
   main.replaceChildren(...Array.from(doc.body.childNodes).map((n) => document.adoptNode(n)));
+  for (const [id, value] of values) {
+    const el = document.getElementById(id);
+    if (el) el.value = value;
+  }
+  if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   setupTable();
   document.body.dataset.version = String(version);
   status("Live · updated " + new Date().toLocaleTimeString());
@@ -130,8 +153,7 @@ function onEvent(type, data) {
     status("Live");
     document.body.dataset.live = "on";
   } else if (type === "change") {
-    const version = JSON.parse(data).version;
-    refreshing = (refreshing || Promise.resolve()).then(() => refresh(version)).catch(() => status("Update failed; reload the page"));
+    schedule(JSON.parse(data).version);
   }
 }
 
