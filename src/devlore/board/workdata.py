@@ -41,11 +41,11 @@ def experiences(brain: Brain, rows: list[PatternRow]) -> list[Experience]:
         for i, src in enumerate(r.sources):
             cited.setdefault(src.strip("` "), []).append((r, "created" if i == 0 else "reinforced"))
     out: list[Experience] = []
-    for rel in brain.store.scan(EPISODIC):
+    for rel, stat in brain.store.scan(EPISODIC).items():
         if not rel.endswith(".md"):
             continue
         try:
-            ep: Episode = brain.derived(rel, "board-episode", parse_episode)
+            ep: Episode = brain.derived(rel, "board-episode", parse_episode, stat)
         except (DevloreError, ValueError):
             continue
         when = (ep.date or "")[:10]
