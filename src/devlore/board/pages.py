@@ -116,7 +116,13 @@ def overview_page(o: Overview) -> Html:
     problems = (
         h(
             '<table class="stack"><caption>Files that do not parse</caption><thead><tr><th scope=col>File</th>'
-            "<th scope=col>Line</th><th scope=col>Reason</th></tr></thead><tbody>{rows}</tbody></table>",
+            "<th scope=col>Line</th><th scope=col>Reason</th></tr></thead><tbody>{rows}</tbody></table>{more}",
+            more=h(
+                "<p>… and {n} more: <code>devlore check</code> lists them all.</p>",
+                n=s.problems_total - len(o.problems),
+            )
+            if s.problems_total > len(o.problems)
+            else Html(""),
             rows=[
                 h(
                     '<tr><td data-label="File">{p}</td><td data-label="Line">{n}</td>'
