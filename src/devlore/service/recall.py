@@ -16,10 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from devlore.errors import InvalidArgument
-from devlore.layout import KIND_FOLDERS
+from devlore.layout import EPISODIC, KIND_FOLDERS, PATTERN_SUFFIX, WORK_TYPES, domain_file
 from devlore.model import Hit, RecallResult
+from devlore.service import validate
 from devlore.service.brain import Brain
-from devlore.service.index import Candidate, Index
+from devlore.service.index import Candidate, Index, Scope
 
 __all__ = ["FLOOR", "recall", "tokens"]
 
@@ -127,16 +128,37 @@ def _lift(c: Candidate, exact: str, recent: str) -> float:
     return lift + (_EXACT if c.title.strip().lower() == exact else 0.0)
 
 
-def recall(brain: Brain, index: Index, query: str, kinds: list[str] | None = None, limit: int = 8) -> RecallResult:
+def scope(brain: Brain, kinds: list[str] | None, domain: str | None, since: str | None) -> Scope:
+    """The documents a recall may return. A ``domain`` keeps the patterns of its pattern file
+    and the experiences of the work types that write to it (workflows and work logs have no
+    domain); ``since`` keeps memories dated on or after it (a pattern by its last example)."""
+    if kinds and (bad := [k for k in kinds if k not in KIND_FOLDERS]):
+        raise InvalidArgument(f"Unknown kinds {bad}: use any of {', '.join(KIND_FOLDERS)}.")
+    files: tuple[str, ...] = ()
+    if domain:
+        domain_file(domain)  # refuses a path-like domain
+        folders = [folder for mine, folder in WORK_TYPES.values() if mine == domain]
+        files = (f"%/{domain}{PATTERN_SUFFIX}", *(f"{EPISODIC}/{f}/%" for f in folders))
+    day = validate.day(since, brain.today(), "since") if since else None
+    return Scope(tuple(kinds or KIND_FOLDERS), files, day)
+
+
+def recall(
+    brain: Brain,
+    index: Index,
+    query: str,
+    kinds: list[str] | None = None,
+    limit: int = 8,
+    domain: str | None = None,
+    since: str | None = None,
+) -> RecallResult:
     terms = parse(query)
     if not terms:
         raise InvalidArgument("recall needs a query with at least one word, e.g. 'flaky tests' or 'cache keys'.")
-    if kinds and (bad := [k for k in kinds if k not in KIND_FOLDERS]):
-        raise InvalidArgument(f"Unknown kinds {bad}: use any of {', '.join(KIND_FOLDERS)}.")
     if not 1 <= limit <= MAX_HITS:
         raise InvalidArgument(f"limit must be between 1 and {MAX_HITS}.")
+    wanted = scope(brain, kinds, domain, since)
     index.refresh()
-    wanted = kinds or list(KIND_FOLDERS)
     notes: list[str] = []
     respelled: list[tuple[str, str]] = []
     # Documents holding every term first; when fewer than asked for do, misspelt words are
