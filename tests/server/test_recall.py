@@ -170,3 +170,25 @@ async def test_a_bad_domain_or_since_is_refused_with_what_to_send(connect: Clien
         since = await error(client, "recall", {"query": "cache", "since": "last week"})
     assert "Invalid domain '../dev'" in domain and "'dev'" in domain
     assert "Invalid since 'last week'" in since and "YYYY-MM-DD" in since
+
+
+async def test_words_the_memory_does_not_use_find_it_through_the_thesaurus_and_say_so(connect: ClientFactory) -> None:
+    async with connect() as client:
+        herd = await ok(client, "recall", {"query": "thundering herd"})  # the memory says "stampede"
+        tool = await client.call_tool("recall", {"query": "thundering herd"})
+    assert [h["title"] for h in herd["hits"]] == ["Cache Keys Carry a Schema Version"]
+    assert "stampede" in herd["hits"][0]["snippet"].lower()
+    assert herd["note"].startswith("No memory has these words; showing memories that say the same otherwise")
+    assert "stampede" in herd["note"]
+    assert text(tool).startswith(herd["note"])
+
+
+async def test_a_memory_in_the_question_s_own_words_ranks_above_one_in_other_words(connect: ClientFactory) -> None:
+    twin = {"context": "Rolling out the billing service.", "example": "Billing - canary (2026-11-20) - caught early"}
+    async with connect() as client:
+        for word in ("Deploy", "Release"):
+            await ok(client, "add_pattern", twin | {"name": f"Canary Each {word}", "pattern": f"{word} to a canary."})
+        found = await ok(client, "recall", {"query": "deploy canary"})
+    titles = [h["title"] for h in found["hits"]]
+    assert titles.index("Canary Each Deploy") < titles.index("Canary Each Release"), titles
+    assert found["note"] is None  # the question's own words were found
