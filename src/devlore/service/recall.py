@@ -189,7 +189,7 @@ def recall(
     found, every, terms, respelled = _matches(index, [replace(t, also=()) for t in terms], wanted, limit)
     if not every and len(terms) > 1 and found:
         notes.append(_RELAXED)
-    if any(t.also for t in asked):
+    if every < limit and any(t.also for t in asked):  # the question answered poorly in its own words
         found, otherwise = _otherwise(index, asked, found, wanted, limit)
         notes += otherwise
     recent = (brain.today() - timedelta(days=30)).isoformat()
@@ -226,7 +226,7 @@ def _otherwise(
     """``found`` joined by the hits of the question asked in other words (``thesaurus``), each
     counting ``_ALSO`` of its score there; and a note when only those words matched."""
     kept = {c.id: c for c in found}
-    for c in _matches(index, asked, wanted, limit)[0]:
+    for c in index.search(" OR ".join(t.any() for t in asked), wanted, _CANDIDATES):
         other = replace(c, bm25=c.bm25 * _ALSO)
         if c.id not in kept or kept[c.id].bm25 < other.bm25:
             kept[c.id] = other
