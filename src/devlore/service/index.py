@@ -92,6 +92,7 @@ class Index:
         self._dirty: set[str] = set()
         self._generation = 0  # bumped by every change to the index: keys the kept counts
         self._counts: dict[str, tuple[int, int]] = {}
+        self._shares: tuple[int, dict[str, float]] = (0, {})
         self._validated = False
         self._validating = threading.RLock()  # one validation at a time; later callers reuse it
         self._db = self._open(in_memory)
@@ -273,6 +274,19 @@ class Index:
             n = int(self._db.execute(sql, (folder + "/", folder + "0")).fetchone()[0])
             self._counts[folder] = (self._generation, n)
             return n
+
+    def share(self, match: str) -> float:
+        """The share of documents an FTS5 ``match`` expression finds (kept until the index
+        changes: counting is cheap, ranking what a common word finds is not)."""
+        with self._lock:
+            if self._shares[0] != self._generation:
+                self._shares = (self._generation, {})
+            kept = self._shares[1]
+            if match not in kept:
+                total = self._db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+                n = self._db.execute("SELECT COUNT(*) FROM fts WHERE fts MATCH ?", (match,)).fetchone()[0]
+                kept[match] = n / total if total else 0.0
+            return kept[match]
 
     def bodies(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" for _ in ids)

@@ -43,6 +43,7 @@ FLOOR = 0.3
 _TYPO_MIN = 4  # shorter words are more often code words than typos
 _RELAXED = "No memory has all of the words; showing those with most of them."
 _CANDIDATES = 200
+_COMMON = 0.05  # the question in other words leaves out words in more memories than this
 _ALSO = 0.6  # a hit found only through the thesaurus counts this much of its BM25 (tuned)
 MAX_HITS = 25  # with titles capped, 25 hits keep an answer far under 20,000 characters
 
@@ -226,7 +227,18 @@ def _otherwise(
     """``found`` joined by the hits of the question asked in other words (``thesaurus``), each
     counting ``_ALSO`` of its score there; and a note when only those words matched."""
     kept = {c.id: c for c in found}
-    for c in index.search(" OR ".join(t.any() for t in asked), wanted, _CANDIDATES):
+    # Words most memories hold weigh next to nothing in BM25 but cost the most to rank: the
+    # question in other words leaves them out, its own and the alternatives.
+    asked = [replace(t, also=tuple(a for a in t.also if index.share(a) <= _COMMON)) for t in asked]
+    if not any(t.also for t in asked):
+        return found, []
+    otherwise = []
+    for t in asked:
+        own = replace(t, also=()).any()
+        parts = ([own] if index.share(own) <= _COMMON else []) + list(t.also)
+        if parts:
+            otherwise.append("(" + " OR ".join(parts) + ")")
+    for c in index.search(" OR ".join(otherwise), wanted, _CANDIDATES):
         other = replace(c, bm25=c.bm25 * _ALSO)
         if c.id not in kept or kept[c.id].bm25 < other.bm25:
             kept[c.id] = other
@@ -250,7 +262,12 @@ def _matches(
             found = index.search(" AND ".join(t.all() for t in terms), wanted, _CANDIDATES)
     every = len(found)
     if len(found) < limit and len(terms) > 1:
-        found = index.search(" OR ".join(t.any() for t in terms), wanted, _CANDIDATES)
+        # A word most memories hold adds nothing to BM25 (FTS5 floors its idf) and costs the
+        # most to rank: any-word matching leaves it out while a rarer word finds something.
+        ors = [t.any() for t in terms]
+        rare = [e for e in ors if index.share(e) <= 0.5]
+        found = index.search(" OR ".join(rare), wanted, _CANDIDATES) if rare and rare != ors else []
+        found = found or index.search(" OR ".join(ors), wanted, _CANDIDATES)
     return found, every, terms, respelled
 
 
