@@ -106,13 +106,34 @@ def json_edit(path: Path, text: str | None, keys: tuple[str, ...], update: Calla
     return Edit(path, text, new)
 
 
+TRANSPORT = frozenset({"type", "command", "args", "url", "headers", "bearer_token_env_var"})
+"""The keys of a server entry that say how to reach it: devlore's to set. Any other key a person
+added to devlore's entry (a timeout, an ``env``) is kept."""
+
+
+def merged(old: object, entry: Json) -> Json:
+    """``entry`` laid over a previous entry: keys keep their places, other keys stay."""
+    if not isinstance(old, dict):
+        return dict(entry)
+    out: Json = {}
+    for key, value in old.items():
+        if key not in TRANSPORT:
+            out[key] = value
+        elif key in entry:
+            out[key] = entry[key]
+    for key, value in entry.items():
+        out.setdefault(key, value)
+    return out
+
+
 def put(name: str, entry: Json) -> Callable[[Json], bool]:
     """An update that sets ``name`` to ``entry``, in place when it is there already."""
 
     def update(table: Json) -> bool:
-        if table.get(name) == entry:
+        new = merged(table.get(name), entry)
+        if table.get(name) == new:
             return False
-        table[name] = entry
+        table[name] = new
         return True
 
     return update
@@ -163,6 +184,7 @@ def toml_edit(path: Path, text: str | None, keys: tuple[str, ...], entry: Json) 
             f"{path}: not valid TOML ({exc}); it was left unchanged. Fix the file, then run setup again."
         ) from exc
     here = _at(doc, keys)
+    entry = merged(here, entry)
     if here == entry:
         return Edit(path, text or None, None)
     lines = text.splitlines(keepends=True)
@@ -182,12 +204,12 @@ def toml_edit(path: Path, text: str | None, keys: tuple[str, ...], entry: Json) 
                 f"{path}: '{'.'.join(keys)}' is written inline, not as a [table]; it was left unchanged. "
                 f"Replace it by hand with:\n{block}"
             )
-        sep = "" if not text else ("\n" if text.endswith("\n") else "\n\n")
-        new = text + sep + ("\n" if text.strip() else "") + block
+        sep = "" if not text.strip() or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+        new = text + sep + block
     else:
         end = len(lines) if end is None else end
-        while end > start + 1 and not lines[end - 1].strip():
-            end -= 1  # keep the blank lines before the next table
+        while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+            end -= 1  # the blank lines and comments before the next table belong to it
         tail = "".join(lines[end:])
         new = "".join(lines[:start]) + block + tail
     after = tomllib.loads(new)
