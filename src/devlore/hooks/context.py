@@ -15,6 +15,7 @@ from pathlib import Path
 
 from devlore.codec import frontmatter
 from devlore.codec.worklogs import WorkLog
+from devlore.errors import DevloreError
 from devlore.hooks.index_reader import ReadOnlyIndex, level_of
 from devlore.hooks.project import HEAD_BYTES, Project, slug
 from devlore.layout import WORKLOGS, worklog_name
@@ -76,9 +77,10 @@ def _named_after(name: str, project: Project) -> bool:
     return any(s == n or s.startswith(n + "-") for n in project.names)
 
 
-def project_logs(brain: Brain, project: Project) -> list[OpenLog]:
+def project_logs(brain: Brain, project: Project, notes: list[str]) -> list[OpenLog]:
     """The project's work logs that are not completed: tied by ``project:`` first, then by name;
-    the most recently changed first within each."""
+    the most recently changed first within each. A log that cannot be read is left out, and
+    why is added to ``notes``."""
     found: list[tuple[bool, int, str, str]] = []
     for rel, (mtime, _) in brain.store.scan(WORKLOGS).items():
         name = worklog_name(rel)
@@ -91,10 +93,14 @@ def project_logs(brain: Brain, project: Project) -> list[OpenLog]:
     found.sort(key=lambda f: (not f[0], -f[1], f[2]))
     logs = []
     for explicit, _, rel, name in found:
-        text = brain.store.read(rel)
-        if text is None:
+        try:
+            text = brain.store.read(rel)
+            if text is None:
+                continue
+            log = load(rel, text)
+        except DevloreError as exc:
+            notes.append(f"{rel} left out: {exc}")
             continue
-        log = load(rel, text)
         if log.status != "completed":
             logs.append(OpenLog(name, rel, log, explicit))
     return logs

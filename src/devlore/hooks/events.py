@@ -67,7 +67,7 @@ def _index(brain: Brain, notes: list[str]) -> ReadOnlyIndex | None:
 
 def session_start(call: Call, notes: list[str]) -> str:
     project = call.project
-    logs = project_logs(call.brain, project)
+    logs = project_logs(call.brain, project, notes)
     parts: list[str] = []
     if call.data.get("source") == "compact" and logs:
         parts.append("Context was just compacted: bring the work log up to date (update_worklog) before going on.")
@@ -122,24 +122,32 @@ def _touched(data: dict[str, Any]) -> bool:
     return any(mark in tail for mark in _TOOL_MARKS)
 
 
-def _reminder(call: Call, when: str) -> str:
-    names = [o.name for o in project_logs(call.brain, call.project)]
+def _reminder(call: Call, notes: list[str], text: str) -> str:
+    """``text`` (with ``{logs}``) as the user-visible message, when the session touched the brain
+    or a work log of the project is open; else nothing."""
+    names = [o.name for o in project_logs(call.brain, call.project, notes)]
     if not names and not _touched(call.data):
         return ""
     logs = f"the work log {', '.join(names)}" if names else "the open work log"
-    text = (
-        f"devlore: {when}, bring {logs} up to date (update_worklog) and run the learn prompt "
-        "to keep what this session taught."
-    )
-    return json.dumps({"systemMessage": text})
+    return json.dumps({"systemMessage": text.format(logs=logs)})
 
 
 def pre_compact(call: Call, notes: list[str]) -> str:
-    return _reminder(call, "before the context is compacted")
+    return _reminder(
+        call,
+        notes,
+        "devlore: before the context is compacted, bring {logs} up to date (update_worklog) "
+        "and run the learn prompt to keep what this session taught.",
+    )
 
 
 def session_end(call: Call, notes: list[str]) -> str:
-    return _reminder(call, "the session has ended; next time")
+    return _reminder(
+        call,
+        notes,
+        "devlore: the session ended. If {logs} does not say where it stopped, or this session "
+        "taught something, start the next one with resume_work and the learn prompt.",
+    )
 
 
 EVENTS: dict[str, Callable[[Call, list[str]], str]] = {
