@@ -102,8 +102,8 @@ def main() -> None:
     root, _ = cached_brain(files, 0, args.brains)
     figures = session_start(root, rounds, random.Random(0))
     print(json.dumps({k: v for k, v in figures.items() if k not in ("session_start", "version")}, indent=2))
-    hook, version = figures["session_start"]["p95_ms"], figures["version"]["p95_ms"]
-    print(f"session-start p95 {hook:.0f} ms; --version p95 {version:.0f} ms")
+    for what in ("session_start", "version"):
+        print(f"{what}: p50 {figures[what]['median_ms']:.0f} ms, p95 {figures[what]['p95_ms']:.0f} ms")
 
 
 if __name__ == "__main__":
