@@ -137,3 +137,27 @@ def test_the_hooks_setup_installs_run_as_claude_code_would_run_them(host: Home) 
 
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == "" or json.loads(done.stdout)["hookSpecificOutput"]["hookEventName"] == "SessionStart"
+
+
+def test_through_claude_three_other_servers_keep_their_meaning_and_order(host: Home) -> None:
+    config = host.home / ".claude.json"
+    others = {
+        "filesystem": {"type": "stdio", "command": "npx", "args": ["-y", "server-filesystem", "/tmp"], "env": {}},
+        "devlore": {"type": "stdio", "command": "devlore", "args": ["serve"], "env": {"DEVLORE_LOG": "debug"}},
+        "docs": {"type": "http", "url": "https://docs.example.com/mcp"},
+        "sqlite": {"type": "stdio", "command": "uvx", "args": ["mcp-server-sqlite"], "env": {}},
+    }
+    config.write_text(json.dumps({"mcpServers": others}, indent=2) + "\n", encoding="utf-8")
+
+    done = host.devlore("setup", "claude-code", "--root", str(host.brain))
+
+    assert done.returncode == 0, done.stderr
+    servers = json.loads(config.read_text(encoding="utf-8"))["mcpServers"]
+    assert {k: v for k, v in servers.items() if k != "devlore"} == {k: v for k, v in others.items() if k != "devlore"}
+    assert [k for k in servers if k != "devlore"] == ["filesystem", "docs", "sqlite"]
+    assert servers["devlore"] == {
+        "type": "stdio",
+        "command": str(DEVLORE.resolve()),
+        "args": ["serve", "--root", str(host.brain.resolve())],
+        "env": {"DEVLORE_LOG": "debug"},  # what a person added to devlore's entry stays
+    }

@@ -55,12 +55,13 @@ def _claude(args: list[str], project: Path) -> None:
         raise ConfigError(f"`claude {' '.join(args[:3])} …` failed: {(done.stderr or done.stdout).strip()[:400]}")
 
 
-def _apply(host: Host, scope: str, edit: Edit, entry: dict[str, object], place: Place, when: datetime) -> str:
+def _apply(host: Host, scope: str, edit: Edit, place: Place, when: datetime) -> str:
     """Write ``edit``; for Claude Code through the ``claude`` command when there is one."""
     if host.name == "claude-code" and shutil.which("claude"):
         if edit.old is not None and SERVER_NAME in (json.loads(edit.old or "{}").get("mcpServers") or {}):
             _claude(["mcp", "remove", SERVER_NAME, "--scope", scope], place.project)
-        _claude(["mcp", "add-json", SERVER_NAME, json.dumps(entry), "--scope", scope], place.project)
+        wanted = json.loads(edit.new or "{}")["mcpServers"][SERVER_NAME]  # with what a person added kept
+        _claude(["mcp", "add-json", SERVER_NAME, json.dumps(wanted), "--scope", scope], place.project)
         return f"Configured devlore in {edit.path} with `claude mcp add-json --scope {scope}`."
     saved = write_edit(edit, when)
     kept = f" (the previous file is kept as {saved.name})" if saved else ""
@@ -101,7 +102,7 @@ def setup_host(
         elif show:
             lines += _diff(edit)
         elif is_server:
-            lines.append(_apply(host, scope, edit, entry, place, when))
+            lines.append(_apply(host, scope, edit, place, when))
         else:
             saved = write_edit(edit, when)
             lines.append(f"Installed {what} in {edit.path}" + (f" (previous file: {saved.name})." if saved else "."))
