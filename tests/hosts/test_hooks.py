@@ -237,3 +237,18 @@ def test_a_session_that_called_devlore_is_reminded_even_without_a_log(shop: Home
     out = event(shop, "session-end", {"transcript_path": str(transcript)}, cwd=elsewhere)
 
     assert json.loads(out)["systemMessage"].startswith("devlore: the session ended. If the open work log")
+
+
+def test_a_root_that_is_a_file_or_a_worklogs_folder_that_is_a_file_gives_nothing_or_only_patterns(shop: Home) -> None:
+    not_a_brain = shop.home / "brain.txt"
+    not_a_brain.write_text("not a brain\n", encoding="utf-8")
+    done = shop.devlore("hook", "session-start", "--root", str(not_a_brain), stdin='{"cwd": "/"}')
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+    worklogs = shop.brain / "memory" / "worklogs"
+    for log in worklogs.iterdir():
+        log.unlink()
+    worklogs.rmdir()
+    worklogs.write_text("a file where the folder should be\n", encoding="utf-8")
+    text = context(event(shop, "session-start", {"source": "startup"}), "SessionStart")
+    assert text.startswith("devlore memory for shop:\nPatterns that apply (python):\n- [")

@@ -21,6 +21,7 @@ USER_FILES = {
     "cursor": ".cursor/mcp.json",
     "vscode": ".config/Code/User/mcp.json",
     "codex": ".codex/config.toml",
+    "gemini": ".gemini/settings.json",
 }
 HOSTS = sorted(USER_FILES)
 
@@ -177,4 +178,4 @@ def test_list_shows_each_host_file_and_whether_devlore_is_in_it(home: Home) -> N
     assert rows[("codex", "user")] == ("unparsable", str(config(home, "codex")))
     assert rows[("claude-desktop", "user")] == ("not found", str(config(home, "claude-desktop")))
     assert rows[("vscode", "project")] == ("not found", str(home.project / ".vscode" / "mcp.json"))
-    assert len(rows) == 8  # every host and scope
+    assert len(rows) == 10  # every host and scope

@@ -106,7 +106,7 @@ def json_edit(path: Path, text: str | None, keys: tuple[str, ...], update: Calla
     return Edit(path, text, new)
 
 
-TRANSPORT = frozenset({"type", "command", "args", "url", "headers", "bearer_token_env_var"})
+TRANSPORT = frozenset({"type", "command", "args", "url", "httpUrl", "headers", "bearer_token_env_var"})
 """The keys of a server entry that say how to reach it: devlore's to set. Any other key a person
 added to devlore's entry (a timeout, an ``env``) is kept."""
 

@@ -95,6 +95,12 @@ def _codex(launch: Launch) -> dict[str, Any]:
     return {"command": launch.command, "args": launch.args()}
 
 
+def _gemini(launch: Launch) -> dict[str, Any]:
+    if launch.url:
+        return {"httpUrl": launch.url, "headers": _bearer(launch)}
+    return {"command": launch.command, "args": launch.args()}
+
+
 def _codex_home(p: Place) -> Path:
     return Path(p.var("CODEX_HOME") or p.home / ".codex")
 
@@ -140,6 +146,17 @@ HOSTS: dict[str, Host] = {
             ("servers",),
             {"user": _vscode_user, "project": lambda p: p.project / ".vscode" / "mcp.json"},
             _vscode,
+        ),
+        Host(
+            "gemini",
+            "Gemini CLI",
+            "json",
+            ("mcpServers",),
+            {
+                "user": lambda p: p.home / ".gemini/settings.json",
+                "project": lambda p: p.project / ".gemini/settings.json",
+            },
+            _gemini,
         ),
         Host(
             "codex", "Codex CLI", "toml", ("mcp_servers",), {"user": lambda p: _codex_home(p) / "config.toml"}, _codex
