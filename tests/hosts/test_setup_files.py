@@ -179,3 +179,31 @@ def test_list_shows_each_host_file_and_whether_devlore_is_in_it(home: Home) -> N
     assert rows[("claude-desktop", "user")] == ("not found", str(config(home, "claude-desktop")))
     assert rows[("vscode", "project")] == ("not found", str(home.project / ".vscode" / "mcp.json"))
     assert len(rows) == 10  # every host and scope
+
+
+def test_a_symlinked_file_is_written_through_the_link(home: Home) -> None:
+    dotfiles = home.home / "dotfiles" / "cursor-mcp.json"
+    dotfiles.parent.mkdir()
+    dotfiles.write_text('{"mcpServers": {}}\n', encoding="utf-8")
+    link = config(home, "cursor")
+    link.parent.mkdir()
+    link.symlink_to(dotfiles)
+
+    home.devlore("setup", "cursor", "--root", str(home.brain))
+
+    assert link.is_symlink()
+    assert "devlore" in json.loads(dotfiles.read_text(encoding="utf-8"))["mcpServers"]
+    assert [p.name for p in dotfiles.parent.glob("*.bak")] != []
+
+
+def test_an_empty_toml_file_keeps_its_permissions_and_gets_a_backup(home: Home) -> None:
+    path = config(home, "codex")
+    path.parent.mkdir()
+    path.write_text("", encoding="utf-8")
+    path.chmod(0o600)
+
+    home.devlore("setup", "codex", "--root", str(home.brain))
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["mcp_servers"]["devlore"]["args"][0] == "serve"
+    assert len(list(path.parent.glob("config.toml.*.bak"))) == 1

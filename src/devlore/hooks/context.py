@@ -84,7 +84,11 @@ def project_logs(brain: Brain, project: Project, notes: list[str]) -> list[OpenL
     found: list[tuple[bool, int, str, str]] = []
     for rel, (mtime, _) in brain.store.scan(WORKLOGS).items():
         name = worklog_name(rel)
-        declared = _declared(brain, rel)
+        try:
+            declared = _declared(brain, rel)
+        except DevloreError as exc:  # e.g. a link that leaves the brain
+            notes.append(f"{rel} left out: {exc}")
+            continue
         if declared is not None:
             if _names_project(declared, project):
                 found.append((True, mtime, rel, name))

@@ -159,24 +159,39 @@ def _header_keys(line: str) -> list[str] | None:
     return keys
 
 
-def toml_block(keys: tuple[str, ...], entry: Json) -> str:
-    """``entry`` as a TOML table (strings and lists of strings; a nested dict as a sub-table)."""
-    head = ".".join(keys)
+_BARE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _key(key: str) -> str:
+    return key if _BARE.match(key) else json.dumps(key, ensure_ascii=False)
+
+
+def _value(path: Path, value: object) -> str:
+    """A TOML value written the JSON way, which TOML reads alike for these types."""
+    simple = (str, int, float, bool)
+    if isinstance(value, simple) or (isinstance(value, list) and all(isinstance(v, simple) for v in value)):
+        return json.dumps(value, ensure_ascii=False)
+    raise ConfigError(f"{path}: devlore's table holds a value it cannot rewrite ({value!r}); edit it by hand.")
+
+
+def toml_block(path: Path, keys: tuple[str, ...], entry: Json) -> str:
+    """``entry`` as a TOML table (simple values and lists of them; a nested dict as a sub-table)."""
+    head = ".".join(_key(k) for k in keys)
     lines = [f"[{head}]"]
     subs: list[tuple[str, Json]] = []
     for key, value in entry.items():
         if isinstance(value, dict):
             subs.append((key, value))
         else:
-            lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
-    for key, value in subs:
-        lines += ["", f"[{head}.{key}]", *(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in value.items())]
+            lines.append(f"{_key(key)} = {_value(path, value)}")
+    for key, table in subs:
+        lines += ["", f"[{head}.{_key(key)}]", *(f"{_key(k)} = {_value(path, v)}" for k, v in table.items())]
     return "\n".join(lines) + "\n"
 
 
 def toml_edit(path: Path, text: str | None, keys: tuple[str, ...], entry: Json) -> Edit:
     """Set the table at ``keys`` to ``entry``: its lines replaced where they are, else appended."""
-    text = text or ""
+    original, text = text, text or ""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -186,7 +201,7 @@ def toml_edit(path: Path, text: str | None, keys: tuple[str, ...], entry: Json) 
     here = _at(doc, keys)
     entry = merged(here, entry)
     if here == entry:
-        return Edit(path, text or None, None)
+        return Edit(path, original, None)
     lines = text.splitlines(keepends=True)
     start = end = None
     for i, line in enumerate(lines):
@@ -197,7 +212,7 @@ def toml_edit(path: Path, text: str | None, keys: tuple[str, ...], entry: Json) 
             start = i
         elif start is not None and end is None and found[: len(keys)] != list(keys):
             end = i
-    block = toml_block(keys, entry)
+    block = toml_block(path, keys, entry)
     if start is None:
         if here is not None:
             raise ConfigError(
@@ -217,7 +232,7 @@ def toml_edit(path: Path, text: str | None, keys: tuple[str, ...], entry: Json) 
         raise ConfigError(
             f"{path}: devlore could not place its table safely; it was left unchanged. Add by hand:\n{block}"
         )
-    return Edit(path, text or None, new)
+    return Edit(path, original, new)
 
 
 def _at(doc: Json, keys: tuple[str, ...]) -> Any:
@@ -251,19 +266,28 @@ def plan_edit(path: Path, fmt: str, keys: tuple[str, ...], name: str, entry: Jso
 
 
 def backup_name(path: Path, when: datetime) -> Path:
-    return path.with_name(f"{path.name}.{when:%Y%m%d-%H%M%S}.bak")
+    """``NAME.YYYYmmdd-HHMMSS.bak`` beside ``path`` (``-2``, ``-3``… when that is taken)."""
+    stamp = f"{when:%Y%m%d-%H%M%S}"
+    candidate = path.with_name(f"{path.name}.{stamp}.bak")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}.{stamp}-{n}.bak")
+    return candidate
 
 
 def write_edit(edit: Edit, when: datetime) -> Path | None:
-    """Write ``edit`` (keeping the old file's permission bits); returns the backup, if any."""
+    """Write ``edit`` (keeping the old file's permission bits; through a symlink, to the file it
+    names, so a dotfiles link stays a link); returns the backup, if any."""
     if edit.new is None:
         return None
+    target = edit.path.resolve()
     mode: int | None = None
     saved: Path | None = None
     if edit.old is not None:
-        mode = stat.S_IMODE(edit.path.stat().st_mode)
-        saved = backup_name(edit.path, when)
-        shutil.copy2(edit.path, saved)
-    edit.path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(edit.path, edit.new.encode("utf-8"), mode=mode)
+        mode = stat.S_IMODE(target.stat().st_mode)
+        saved = backup_name(target, when)
+        shutil.copy2(target, saved)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, edit.new.encode("utf-8"), mode=mode)
     return saved
