@@ -121,6 +121,23 @@ def test_the_marketplace_installs_the_plugin_and_details_project_its_context_cos
     assert re.search(r"^\s*Hooks \(3\)\s+SessionStart, PreCompact, SessionEnd\b", details.stdout, re.M)
     assert re.search(r"^\s*MCP servers \(1\)\s+devlore\b", details.stdout, re.M)
     assert re.search(r"^\s*Always-on:\s+~\d+ tok", details.stdout, re.M), details.stdout
+    # The plugin's server runs `devlore serve` from PATH on $DEVLORE_ROOT.
+    listed = claude(host, "mcp", "list", DEVLORE_ROOT=str(host.brain))
+    assert "plugin:devlore:devlore: devlore serve - ✔ Connected" in listed.stdout.splitlines(), listed.stdout
+    # Its session-start hook, from the installed copy, as Claude Code runs it: through the shell.
+    (hooks_file,) = (host.home / ".claude" / "plugins" / "cache").rglob("hooks/hooks.json")
+    (group,) = json.loads(hooks_file.read_text(encoding="utf-8"))["hooks"]["SessionStart"]
+    payload = json.dumps({"session_id": "s", "cwd": str(host.project), "source": "startup"})
+    ran = subprocess.run(
+        ["bash", "-c", group["hooks"][0]["command"]],
+        input=payload,
+        env=host.env(DEVLORE_ROOT=str(host.brain)),
+        capture_output=True,
+        text=True,
+        timeout=CLAUDE_TIMEOUT,
+        check=False,
+    )
+    assert (ran.returncode, ran.stderr) == (0, "")
 
 
 def test_the_hooks_setup_installs_run_as_claude_code_would_run_them(host: Home) -> None:
