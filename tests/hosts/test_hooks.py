@@ -113,6 +113,15 @@ def test_the_budget_holds_and_keeps_the_best_first(shop: Home) -> None:
     assert "Patterns that apply" not in text
 
 
+def test_a_small_budget_cuts_the_best_part_and_a_tiny_one_says_nothing(shop: Home) -> None:
+    text = context(event(shop, "session-start", {"source": "startup"}, "--budget", "150"), "SessionStart")
+    tied = service_brief(shop, "Checkout-Rewrite")
+
+    assert len(text) == 150
+    assert text == f"devlore memory for shop:\nWork log {tied}"[:149] + "…"
+    assert event(shop, "session-start", {"source": "startup"}, "--budget", "60") == ""
+
+
 def test_many_open_logs_stay_within_the_default_budget(shop: Home) -> None:
     for i in range(12):
         write_log(shop.brain, f"shop-part-{i}", v=3)

@@ -145,17 +145,25 @@ def briefs(brain: Brain, logs: list[OpenLog]) -> list[str]:
     return [brief(brain, o.name, o.log) for o in logs]
 
 
-def fit(parts: list[str], budget: int) -> str:
-    """``parts`` joined by newlines, best first, stopping before the budget is passed (a part
-    that does not fit whole is cut, with an ellipsis, only when it is the first)."""
-    out: list[str] = []
-    size = 0
+MIN_CUT = 80  # a part is cut to fit only if this much of it fits
+
+
+def fit(head: str, parts: list[str], budget: int) -> str:
+    """``head`` and then ``parts``, one a line, best first, within ``budget`` characters: the first
+    part that does not fit whole is cut (with an ellipsis) when at least ``MIN_CUT`` characters of
+    it fit, and the rest left out; a header (a part ending with ":") left last is dropped, and
+    nothing at all is said when no part fits."""
+    out = [head]
+    size = len(head)
     for part in parts:
-        extra = len(part) + (1 if out else 0)
-        if size + extra > budget:
-            if not out and budget > 1:
-                out.append(part[: budget - 1] + "…")
-            break
-        out.append(part)
-        size += extra
-    return "\n".join(out)
+        room = budget - size - 1
+        if len(part) <= room:
+            out.append(part)
+            size += len(part) + 1
+            continue
+        if room >= MIN_CUT:
+            out.append(part[: room - 1] + "…")
+        break
+    while len(out) > 1 and out[-1].endswith(":"):
+        out.pop()
+    return "\n".join(out) if len(out) > 1 else ""

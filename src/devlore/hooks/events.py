@@ -87,7 +87,7 @@ def session_start(call: Call, notes: list[str]) -> str:
     head = f"devlore memory for {project.names[0] if project.names else project.root.name}"
     if patterns:
         patterns = [f"Patterns that apply ({', '.join(project.languages) or 'by name'}):", *patterns]
-    return _context("SessionStart", fit([head + ":", *parts, *patterns], call.budget))
+    return _context("SessionStart", fit(head + ":", [*parts, *patterns], call.budget))
 
 
 def prompt(call: Call, notes: list[str]) -> str:
@@ -103,9 +103,8 @@ def prompt(call: Call, notes: list[str]) -> str:
         index.close()
     if not lines:
         return ""
-    return _context(
-        "UserPromptSubmit", fit(["devlore recall for this prompt:", *lines], min(call.budget, PROMPT_BUDGET))
-    )
+    budget = min(call.budget, PROMPT_BUDGET)
+    return _context("UserPromptSubmit", fit("devlore recall for this prompt:", lines, budget))
 
 
 def _touched(data: dict[str, Any]) -> bool:
