@@ -46,6 +46,8 @@ def cmd_setup(args: argparse.Namespace, default_root: Callable[[], Path]) -> int
         return 1
     for line in outcome.lines:
         print(line)
+    if not args.http and not root.is_dir():
+        print(f"devlore: there is no brain at {root} yet; the host's first start creates it.", file=sys.stderr)
     return 0
 
 
