@@ -5,12 +5,11 @@ lock held by another process makes it give up after ``LOCK_WAIT`` instead of wai
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 
 from devlore.layout import STATE_DIR
 from devlore.service.brain import Brain
 from devlore.service.documents import LEVEL_TIER
-from devlore.service.index import SCHEMA, Candidate, Index
+from devlore.service.index import SCHEMA, Candidate, Index, Scope
 
 __all__ = ["LOCK_WAIT", "ReadOnlyIndex", "level_of"]
 
@@ -47,8 +46,8 @@ class ReadOnlyIndex(Index):
         prompt, that the brain lacks is no typo, and respelling it finds the wrong memories)."""
         return True
 
-    def search(self, match: str, kinds: Iterable[str], limit: int) -> list[Candidate]:
-        found = super().search(match, kinds, limit)
+    def search(self, match: str, scope: Scope, limit: int) -> list[Candidate]:
+        found = super().search(match, scope, limit)
         for c in found:
             self.tiers[(c.path, c.title[:120])] = c.tier
         return found
