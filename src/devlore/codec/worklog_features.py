@@ -138,8 +138,10 @@ def apply(f: Feature, op: str) -> Feature:
     if not m2:
         raise ValueError("write '60%', 'done Item', 'active Item (50%)', 'backlog Item', 'drop Item' or 'target DATE'")
     verb, rest = m2.group(1).lower(), m2.group(2).strip()
-    if verb in ("target", "started"):
-        return replace(f, **{verb: rest})
+    if verb == "target":
+        return replace(f, target=rest)
+    if verb == "started":
+        return replace(f, started=rest)
     act = _actives(rest)[0] if verb == "active" else Active(rest)
     f = _without(f, act.text)
     if verb == "done":

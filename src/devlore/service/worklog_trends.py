@@ -52,9 +52,7 @@ def history(log: WorkLog) -> dict[str, list[tuple[int, Metric]]]:
 def targets(log: WorkLog) -> dict[str, Target]:
     """Each metric's target: the latest one an entry gives, else the Performance Targets line."""
     summary = parse_summary(log)
-    found = {
-        k: t for k, (_, t, _) in parse_target_lines(summary.body(log.lines, "Performance Targets")).items() if t
-    }
+    found = {k: t for k, (_, t, _) in parse_target_lines(summary.body(log.lines, "Performance Targets")).items() if t}
     for name, points in history(log).items():
         for _, m in points:
             if m.target is not None:
@@ -219,9 +217,7 @@ def _span(hours: float) -> str:
 def turnaround(log: WorkLog) -> list[str]:
     """Median and longest time a blocker stayed open, and a review waited for its next session."""
     out = []
-    blocked = [
-        (h, b.text) for _, b in _blockers(log).values() if (h := _hours(b.requested, b.resolved)) is not None
-    ]
+    blocked = [(h, b.text) for _, b in _blockers(log).values() if (h := _hours(b.requested, b.resolved)) is not None]
     if blocked:
         longest = max(blocked)
         out.append(
@@ -282,3 +278,45 @@ def evolution_lines(log: WorkLog) -> list[str]:
 
 def target_of(text: str | None) -> Target | None:
     return parse_target(text or "")
+
+
+STEPS = {
+    "incremental": ("the core happy path", "error handling", "tests and validation", "performance"),
+    "spike-and-implement": ("a throwaway spike that proves the approach", "the production version", "polish"),
+    "research-and-apply": ("research and a decision record", "implement what the research found", "refine in use"),
+}
+
+
+def _items(lines: list[str]) -> str:
+    return "; ".join(line.strip().lstrip("-* ").removeprefix("⏳ ").strip()[:90] for line in lines if line.strip())
+
+
+def lead(log: WorkLog, today: date) -> list[str]:
+    """The brief's first lines for a long piece of work: what the last session deferred and
+    named as next priority, a research handoff, the active feature, the implementation step."""
+    out: list[str] = []
+    for e in reversed(log.entries[-2:]):
+        deferred = e.lines_of(log.lines, "deferred_to_next_session")
+        priority = e.lines_of(log.lines, "next_session_priority")
+        if deferred or priority:
+            if deferred:
+                out.append(f"Deferred from v{e.version}: {_items(deferred)[:300]}")
+            if priority:
+                out.append(f"Next session priority (v{e.version}): {_items(priority)[:300]}")
+            break
+    if len(log.entries) >= 2 and "[NEEDS_REVIEW]" in (prev := log.entries[-2]).tags:
+        chosen = [d.what for d in decisions(log) if d.version == prev.version]
+        if chosen:
+            out.append(
+                f"Handoff from v{prev.version} (needs_review): start from its decisions: {'; '.join(chosen)[:300]}"
+            )
+    active = next((f for f in features(log, today) if f.active and (f.progress or 0) < 100), None)
+    if active is not None:
+        out.append(f"Active feature: {feature_line(active)}")
+    pattern = parse_summary(log).overview.pattern.lower().strip()
+    if pattern in STEPS and log.latest is not None:
+        steps = STEPS[pattern]
+        n = log.latest.version
+        step = f"step {n}: {steps[n - 1]}" if n <= len(steps) else f"past its {len(steps)} steps"
+        out.append(f"Pattern {pattern}: v{n} is {step}.")
+    return out

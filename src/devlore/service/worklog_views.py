@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from devlore.codec import worklog_items as items
 from devlore.codec.worklogs import FIELDS, WLEntry, WorkLog
 from devlore.errors import DevloreError, InvalidArgument
 from devlore.layout import WORKLOGS, directly_in
-from devlore.model import BoardRow, EntryView, Insights, WorkLogAnswer
+from devlore.model import BoardRow, EntryView, FeatureStatus, Insights, WorkLogAnswer
+from devlore.service import worklog_trends as trends
 from devlore.service.brain import Brain
 from devlore.service.paging import page
 from devlore.service.worklog_files import existing, find_log, load
@@ -81,7 +82,7 @@ def brief(brain: Brain, name: str, log: WorkLog) -> str:
         return f"{name}: no entries yet."
     todo = items.parse_items(e.lines_of(log.lines, "next"))
     high = next((t for t in todo if t.priority == "HIGH" and not t.blocked), None)
-    parts = [f"{name} v{log.version} ({log.status}): {_cut(e.title, 120)}"]
+    parts = [f"{name} v{log.version} ({log.status}): {_cut(e.title, 120)}", *trends.lead(log, brain.today())]
     if e.inline("progress"):
         parts.append(f"Progress: {_cut(e.inline('progress'), 160)}")
     parts.append(_do_now(todo, high))
@@ -133,7 +134,7 @@ def _entry_view(log: WorkLog, e: WLEntry) -> EntryView:
     return EntryView(version=f"v{e.version}", when=e.when, title=e.title, fields=fields)
 
 
-def insights(log: WorkLog) -> Insights:
+def insights(log: WorkLog, today: date) -> Insights:
     progress = [f"v{e.version}: {_cut(e.inline('progress'), 100)}" for e in log.entries if e.inline("progress")]
     decisions = [
         f"v{e.version}: {_cut(line.lstrip('-* '), 160)}"
@@ -161,12 +162,20 @@ def insights(log: WorkLog) -> Insights:
             if (n := carried(log, t.text)) >= 2:
                 counted.append((-n, rank.get(t.priority or "", 3), f"{_cut(t.text, 120)} ({n} versions)"))
     carried_items = [text for _, _, text in sorted(counted)[:20]]
+    metrics = trends.metric_trends(log)
     return Insights(
         progress=progress[-15:],
         blockers=list(blockers.values())[-10:],
         hypotheses={status: lines[-10:] for status, lines in by_status.items()},
         carried=carried_items[:10],
         decisions=decisions[-15:],
+        metrics=[f"{m.name}: {' → '.join(m.points)}" + (f" (target {m.target})" if m.target else "") for m in metrics][
+            :10
+        ],
+        flags=[f for m in metrics for f in m.flags][:10],
+        evolution=trends.evolution_lines(log),
+        features=[trends.feature_line(f) for f in trends.features(log, today)][:10],
+        patterns=trends.patterns(log),
     )
 
 
@@ -198,7 +207,7 @@ def get_worklog(brain: Brain, name: str | None = None, entries: int = 3, cursor:
         status=log.status,
         title=log.title,
         entries=_latest_entries(log, entries),
-        insights=insights(log),
+        insights=insights(log, brain.today()),
     )
 
 
@@ -213,8 +222,18 @@ def board(brain: Brain) -> list[BoardRow]:
         except DevloreError:
             continue
         if row is not None:
-            rows.append(row)
+            found = brain.derived(rel, "features", lambda r, t: trends.features(load(r, t), date.min), stat)
+            rows.append(row.model_copy(update={"features": [_feature_cell(f, brain.today()) for f in found][:5]}))
     return rows
+
+
+def _feature_cell(f: FeatureStatus, today: date) -> str:
+    """'Name 60% → 2026-11-20 (target passed)': the target checked against today, not when cached."""
+    try:
+        passed = (f.progress or 0) < 100 and date.fromisoformat(f.target) < today
+    except ValueError:
+        passed = False
+    return trends.feature_line(f.model_copy(update={"target_passed": passed, "active": []}))
 
 
 def board_row(rel: str, text: str) -> BoardRow | None:
