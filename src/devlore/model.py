@@ -158,7 +158,9 @@ class WorkLogState(BaseModel):
     path: str
     version: str = Field(description="Latest entry, e.g. 'v3'.")
     status: WorkStatus
-    brief: str | None = Field(default=None, description="Resume brief (open_worklog only).")
+    brief: str | None = Field(
+        default=None, description="open_worklog: the resume brief; update_worklog learn: the patterns."
+    )
 
 
 class EntryView(BaseModel):

@@ -7,12 +7,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Decision", "Stage", "evolution", "evolution_block", "log_line", "parse_decision"]
+__all__ = [
+    "Decision",
+    "Logged",
+    "Stage",
+    "evolution",
+    "evolution_block",
+    "log_line",
+    "logged_versions",
+    "parse_decision",
+]
 
 _TOPIC = re.compile(r"^\[([^\]]+)\]\s*(.*)$")
 _SUPERSEDES = re.compile(r"\s*\(supersedes\s+v(\d+)\)\s*$", re.I)
 _VS = re.compile(r"\s*\(vs\.?\s+[^)]*\)\s*$", re.I)
 _LOG = re.compile(r"^\s*[-*]\s+v(\d+):\s*(.*?)\s*$")
+_WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
 
 
 @dataclass(frozen=True)
@@ -43,9 +53,40 @@ def log_line(d: Decision) -> str:
     return f"- v{d.version}: {d.what}" + (f" ({d.why})" if d.why else "")
 
 
-def logged(lines: list[str]) -> set[tuple[int, str]]:
-    """(version, start of the decision) of every ``- vN: text`` line already in the log."""
-    return {(int(m.group(1)), m.group(2).lower()[:24]) for line in lines if (m := _LOG.match(line))}
+def _words(text: str) -> set[str]:
+    return {w.rstrip("s") for w in _WORD.findall(text.lower())}
+
+
+@dataclass
+class Logged:
+    """The Key Decisions Log's lines, each claimed by at most one decision of its version."""
+
+    versions: list[int | None]
+    words: list[set[str]]
+    used: list[bool]
+
+    def claim(self, d: Decision) -> bool:
+        """Mark the line that logs ``d`` (same version, two shared words) as taken."""
+        want = _words(d.what)
+        for i, v in enumerate(self.versions):
+            if v == d.version and not self.used[i] and len(want & self.words[i]) >= min(2, len(want)):
+                self.used[i] = True
+                return True
+        return False
+
+    def insert(self, at: int, d: Decision) -> None:
+        self.versions.insert(at, d.version)
+        self.words.insert(at, _words(d.what))
+        self.used.insert(at, True)
+
+
+def logged_versions(lines: list[str]) -> Logged:
+    found = [_LOG.match(line) for line in lines]
+    return Logged(
+        [int(m.group(1)) if m else None for m in found],
+        [_words(m.group(2)) if m else set() for m in found],
+        [False for _ in found],
+    )
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from devlore.codec import worklog_items as items
+from devlore.codec.worklog_decisions import evolution_block
 from devlore.codec.worklogs import FIELDS, WLEntry, WorkLog
 from devlore.errors import DevloreError, InvalidArgument
 from devlore.layout import WORKLOGS, directly_in
@@ -192,7 +193,9 @@ def _latest_entries(log: WorkLog, wanted: int) -> list[EntryView]:
     return views[::-1]
 
 
-def get_worklog(brain: Brain, name: str | None = None, entries: int = 3, cursor: str | None = None) -> WorkLogAnswer:
+def get_worklog(
+    brain: Brain, name: str | None = None, entries: int = 3, cursor: str | None = None, evolution: str | None = None
+) -> WorkLogAnswer:
     if not 1 <= entries <= 20:
         raise InvalidArgument("entries must be between 1 and 20.")
     if name is None or not name.strip():
@@ -207,8 +210,23 @@ def get_worklog(brain: Brain, name: str | None = None, entries: int = 3, cursor:
         status=log.status,
         title=log.title,
         entries=_latest_entries(log, entries),
-        insights=insights(log, brain.today()),
+        insights=_with_evolution(insights(log, brain.today()), log, evolution),
     )
+
+
+def _with_evolution(found: Insights, log: WorkLog, topic: str | None) -> Insights:
+    """With a topic, its ``### <Topic> Evolution`` block, line by line, as the evolution."""
+    if not topic:
+        return found
+    stages = {t.lower(): (t, s) for t, s in trends.evolutions(log).items()}
+    if topic.strip().lower() not in stages:
+        known = ", ".join(t for t, _ in stages.values()) or "none yet"
+        raise InvalidArgument(
+            f"No decision topic {topic!r} evolves in this log; topics: {known}. A decision joins a topic "
+            "as '[Topic] what: why' or with '(supersedes vN)'."
+        )
+    name, chain = stages[topic.strip().lower()]
+    return found.model_copy(update={"evolution": [_cut(line, 400) for line in evolution_block(name, chain)]})
 
 
 def board(brain: Brain) -> list[BoardRow]:
