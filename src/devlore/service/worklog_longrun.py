@@ -40,7 +40,7 @@ BLOCKS = {  # update_worklog's `blocks` keys -> (the entry field, the mark a bar
     "feedback": ("review_feedback_applied", "✅ "),
     "lessons": ("lessons", ""),
 }
-_BUDGET = re.compile(r"\s*\|\s*⚠️?\s*Token budget:[^|]*")
+_BUDGET = re.compile(r"(?:\s*\|)?\s*⚠️?\s*Token budget:[^|]*")
 _NONE = ["- None"]
 
 
@@ -223,6 +223,11 @@ def block_lines(log: WorkLog, entry: WLEntry, block: str, values: list[str]) -> 
             text = mark + text
         add.append(f"- {text}")
     return [f"**{FIELDS[key]}:**", *old, *(a for a in add if a not in old)]
+
+
+def without_budget(progress: str) -> str:
+    """Progress carried into a new session drops the last session's token budget."""
+    return _BUDGET.sub("", progress).strip()
 
 
 def budget_progress(progress: str, budget: str) -> str:

@@ -310,9 +310,13 @@ def lead(log: WorkLog, today: date) -> list[str]:
             out.append(
                 f"Handoff from v{prev.version} (needs_review): start from its decisions: {'; '.join(chosen)[:300]}"
             )
-    active = next((f for f in features(log, today) if f.active and (f.progress or 0) < 100), None)
-    if active is not None:
-        out.append(f"Active feature: {feature_line(active)}")
+    found = features(log, today)
+    busy = sorted((f for f in found if f.active and (f.progress or 0) < 100), key=lambda f: f.started)
+    if busy:
+        out.append(f"Active feature: {feature_line(busy[-1])}")
+    late = [f"{f.name} ({f.progress or 0}%, target {f.target})" for f in found if f.target_passed]
+    if late:
+        out.append(f"Target passed: {'; '.join(late)[:300]}")
     pattern = parse_summary(log).overview.pattern.lower().strip()
     if pattern in STEPS and log.latest is not None:
         steps = STEPS[pattern]

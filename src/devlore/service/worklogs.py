@@ -131,8 +131,8 @@ def _next_entry(log: WorkLog, title: str | None, when: str) -> tuple[list[str], 
     out += _field("prev", f"v{last.version}: {last.inline('now') or last.title} ({log.status})")
     if title or top:
         out += _field("now", title or top or "")
-    if last.inline("progress"):
-        out += _field("progress", last.inline("progress"))
+    if progress := longrun.without_budget(last.inline("progress")):
+        out += _field("progress", progress)
     out += longrun.rollup(log, version)
     if blockers:
         out += items.render_blockers(blockers)

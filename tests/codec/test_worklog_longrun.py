@@ -1,0 +1,112 @@
+"""The long-running parts of a work log, read from a hand-written 22-version log: it round-trips
+byte for byte, and its summary sections, features, metrics and decisions parse into their
+structures (docs/FORMAT.md, '6.1 Long-running work logs')."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from devlore.codec.text import Doc
+from devlore.codec.worklog_decisions import Decision, parse_decision
+from devlore.codec.worklog_features import Active, Feature, apply, parse_features, render_feature
+from devlore.codec.worklog_metrics import Value, parse_metrics, parse_value
+from devlore.codec.worklog_summary import parse_summary
+from devlore.codec.worklogs import WorkLog
+from devlore.service import worklog_longrun
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "worklogs" / "Carrier-Sync-WorkLog.md"
+
+
+def parsed() -> WorkLog:
+    return WorkLog.parse(FIXTURE.read_text(encoding="utf-8"))
+
+
+def test_the_long_running_fixture_round_trips_byte_for_byte() -> None:
+    raw = FIXTURE.read_bytes()
+    log = WorkLog.parse(raw.decode("utf-8"))
+    assert log.doc.render().encode("utf-8") == raw
+    assert [e.version for e in log.entries] == list(range(1, 23))
+    crlf = raw.decode("utf-8").replace("\n", "\r\n")
+    assert Doc.parse(crlf).render() == crlf and len(WorkLog.parse(crlf).entries) == 22
+
+
+def test_the_log_is_already_true_so_keeping_it_true_changes_nothing() -> None:
+    assert worklog_longrun.sync(parsed()) == []
+    assert worklog_longrun.create(parsed()) == []
+
+
+def test_the_summary_part_is_read_section_by_section() -> None:
+    log = parsed()
+    summary = parse_summary(log)
+    assert summary.long_running
+    assert list(summary.sections) == [
+        "components status",
+        "features",
+        "performance targets",
+        "key decisions log",
+        "current blockers",
+        "lessons learned",
+    ]
+    overview = summary.overview
+    assert (overview.status, overview.phase, overview.percent, overview.started, overview.target) == (
+        "in_progress",
+        "3/3",
+        80,
+        "2026-09-07",
+        "2026-12-11",
+    )
+    assert overview.pattern == "incremental"
+    assert summary.body(log.lines, "Current Blockers") == ["- None"]
+    assert summary.body(log.lines, "key decisions log")[0] == (
+        "- v1: Webhooks over polling where a carrier offers them (latency)"
+    )
+
+
+def test_feature_blocks_parse_and_render_in_their_own_shape() -> None:
+    log = parsed()
+    features = parse_features(log.lines)
+    assert [f.name for f in features] == ["Tracking Webhooks", "Rate Quotes", "Label Printing"]
+    quotes = features[1]
+    assert quotes == Feature(
+        name="Rate Quotes",
+        progress=85,
+        started="2026-09-18",
+        target="2026-11-20",
+        done=("Quote model", "UPS adapter", "FedEx adapter", "Quote cache"),
+        active=(Active("DHL adapter", 60, "DHL returns zones in a legacy format"),),
+        backlog=("Currency rounding rules",),
+    )
+    start, end = quotes.span
+    assert render_feature(quotes) == log.lines[start:end]
+
+
+def test_feature_operations_move_items_between_the_three_lists() -> None:
+    f = Feature(name="Auth", progress=10, backlog=("Login", "2FA"))
+    f = apply(apply(apply(f, "active Login (50%) - Blocker: email provider"), "done 2FA"), "70%")
+    assert (f.progress, f.done, f.active, f.backlog) == (70, ("2FA",), (Active("Login", 50, "email provider"),), ())
+    assert apply(f, "done Login").active == ()
+    assert apply(f, "target 2026-12-01").target == "2026-12-01"
+
+
+def test_units_are_read_and_unparsable_values_stay_as_text() -> None:
+    assert parse_value("180ms") == Value("180ms", 180.0, "ms")
+    assert parse_value("1.8s") == Value("1.8s", 1800.0, "ms")
+    assert parse_value("85%") == Value("85%", 85.0, "%")
+    assert parse_value("2GB") == Value("2GB", 2048.0, "MB")
+    assert parse_value("12") == Value("12", 12.0, "count")
+    assert parse_value("3 per day") == Value("3 per day", 3.0, "count")
+    assert parse_value("not measured (printer offline)") == Value("not measured (printer offline)")
+    assert parse_value("2 days") == Value("2 days")
+
+
+def test_metric_lines_keep_their_target() -> None:
+    (m,) = parse_metrics(["- Quote latency: 420ms (target <300ms)"])
+    assert (m.name, m.value.text, m.target_text) == ("Quote latency", "420ms", "<300ms")
+    assert m.target is not None and m.target.lower_is_better and m.target.met(m.value) is False
+
+
+def test_decisions_carry_topic_and_supersession() -> None:
+    line = "- [Caching] Redis with a 2h TTL for every quote: shared across workers (vs memcached) (supersedes v3)"
+    assert parse_decision(9, line) == Decision(
+        9, "Redis with a 2h TTL for every quote", "shared across workers", "Caching", 3
+    )
