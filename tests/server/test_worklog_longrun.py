@@ -62,8 +62,7 @@ async def test_get_worklog_reports_trends_flags_evolution_features_and_patterns(
         "190ms (v20) (target <300ms)",
         "Test coverage: 62% (v5) → 78% (v8) → 87% (v11) → 91% (v19) (target >85%)",
         "Cache hit rate: 45% (v7) → 72% (v9) → 86% (v11) → 61% (v14) → 90% (v18)",
-        "Label render time: 3.5s (v16) → not measured (printer offline) (v17) → 1.8s (v19) → 1.4s (v22) "
-        "(target <2s)",
+        "Label render time: 3.5s (v16) → not measured (printer offline) (v17) → 1.8s (v19) → 1.4s (v22) (target <2s)",
         "Worker memory: 610MB (v16) → 480MB (v18) → 430MB (v22) (target <512MB)",
     ]
     assert insights["flags"] == [
@@ -255,7 +254,11 @@ async def test_a_lesson_becomes_a_low_pattern_and_a_second_one_reinforces_it(ses
         first = await ok(
             client,
             "update_worklog",
-            {"name": "Carrier Sync", "lessons": ["Pin carrier API versions → DHL changed zones silently"], "learn": True},
+            {
+                "name": "Carrier Sync",
+                "lessons": ["Pin carrier API versions → DHL changed zones silently"],
+                "learn": True,
+            },
         )
         await ok(client, "open_worklog", {"name": "Carrier Sync", "title": "Reprints"})
         second = await ok(
