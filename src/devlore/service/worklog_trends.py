@@ -280,6 +280,7 @@ def target_of(text: str | None) -> Target | None:
     return parse_target(text or "")
 
 
+OFFER_AT = (5, 10)  # versions whose brief offers the summary sections to a log without them
 STEPS = {
     "incremental": ("the core happy path", "error handling", "tests and validation", "performance"),
     "spike-and-implement": ("a throwaway spike that proves the approach", "the production version", "polish"),
@@ -317,7 +318,10 @@ def lead(log: WorkLog, today: date) -> list[str]:
     late = [f"{f.name} ({f.progress or 0}%, target {f.target})" for f in found if f.target_passed]
     if late:
         out.append(f"Target passed: {'; '.join(late)[:300]}")
-    pattern = parse_summary(log).overview.pattern.lower().strip()
+    summary = parse_summary(log)
+    if not summary.long_running and log.latest is not None and log.latest.version in OFFER_AT:
+        out.append(f"v{log.latest.version}: open_worklog long_running=true adds summary sections and rollups.")
+    pattern = summary.overview.pattern.lower().strip()
     if pattern in STEPS and log.latest is not None:
         steps = STEPS[pattern]
         n = log.latest.version
