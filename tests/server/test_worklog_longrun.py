@@ -338,3 +338,40 @@ async def test_bad_long_running_arguments_say_what_to_write(session: Any, root: 
     assert metric == "Metric name 'a: b' may not contain ':' or start with a list mark."
     assert block.startswith("Unknown block 'notes': use one of completed, deferred, priority")
     assert (root / LOG).read_bytes() == before
+
+
+async def test_a_research_handoff_and_a_review_cycle_are_written_and_read(root: Path, mode: str) -> None:
+    clock = [datetime(2026, 11, 2, 9, 0)]
+    brain = Brain(root, today=lambda: clock[0].date(), now=lambda: clock[0])
+    log = root / "memory/worklogs/Ledger-API-WorkLog.md"
+    async with Client(build_server(brain), mode=mode) as client:
+        await ok(client, "open_worklog", {"name": "Ledger API", "title": "Research storage"})
+        await ok(
+            client,
+            "update_worklog",
+            {
+                "name": "Ledger API",
+                "status": "needs_review",
+                "decisions": ["PostgreSQL over a document store: ledgers need transactions"],
+                "next": ["[HIGH] Schema with row-level security"],
+                "blocks": {"reviewer_notes": ["@lead: check the isolation model"]},
+            },
+        )
+        clock[0] = datetime(2026, 11, 4, 10, 0)
+        opened = await ok(client, "open_worklog", {"name": "Ledger API", "title": "Implement the schema"})
+        await ok(
+            client,
+            "update_worklog",
+            {"name": "Ledger API", "blocks": {"feedback": ["Isolation tests added", "🔄 Docs for tenants"]}},
+        )
+        detail = await ok(client, "get_worklog", {"name": "Ledger API"})
+    assert opened["brief"].splitlines()[1] == (
+        "Handoff from v1 (needs_review): start from its decisions: PostgreSQL over a document store"
+    )
+    text = log.read_text(encoding="utf-8")
+    assert "**Reviewer Notes:**\n- @lead: check the isolation model\n**Next:**" in text
+    assert text.endswith(
+        "**Review Feedback Applied:**\n- ✅ Isolation tests added\n- 🔄 Docs for tenants\n"
+        "**Next:**\n- [HIGH] Schema with row-level security\n"
+    )
+    assert detail["insights"]["patterns"] == ["Reviews: 1, median turnaround 2d 1h"]

@@ -24,6 +24,7 @@ __all__ = [
     "decisions",
     "evolutions",
     "features",
+    "features_in",
     "history",
     "metric_trends",
     "patterns",
@@ -131,8 +132,13 @@ def evolutions(log: WorkLog) -> dict[str, list[Stage]]:
 
 def features(log: WorkLog, today: date) -> list[FeatureStatus]:
     """Feature blocks anywhere in the log; a name met twice keeps its latest block."""
+    return features_in(log.lines, today)
+
+
+def features_in(lines: list[str], today: date) -> list[FeatureStatus]:
+    """``features`` of a file's lines, without parsing its entries (the board's need)."""
     out = []
-    for f in parse_features(log.lines):
+    for f in parse_features(lines):
         try:
             passed = (f.progress or 0) < 100 and date.fromisoformat(f.target) < today
         except ValueError:

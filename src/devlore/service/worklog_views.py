@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from devlore.codec import worklog_items as items
+from devlore.codec.text import Doc
 from devlore.codec.worklog_decisions import evolution_block
 from devlore.codec.worklogs import FIELDS, WLEntry, WorkLog
 from devlore.errors import DevloreError, InvalidArgument
@@ -240,9 +241,14 @@ def board(brain: Brain) -> list[BoardRow]:
         except DevloreError:
             continue
         if row is not None:
-            found = brain.derived(rel, "features", lambda r, t: trends.features(load(r, t), date.min), stat)
+            found = brain.derived(rel, "features", _features, stat)
             rows.append(row.model_copy(update={"features": [_feature_cell(f, brain.today()) for f in found][:5]}))
     return rows
+
+
+def _features(rel: str, text: str) -> list[FeatureStatus]:
+    """The features of a log file as written; whether a target passed is decided per answer."""
+    return trends.features_in(Doc.parse(text).bodies(), date.min)
 
 
 def _feature_cell(f: FeatureStatus, today: date) -> str:
