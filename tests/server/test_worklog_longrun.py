@@ -4,7 +4,6 @@ latest entry and the summary sections it owns (docs/FORMAT.md, '6.1 Long-running
 
 from __future__ import annotations
 
-import difflib
 import json
 import shutil
 from collections.abc import AsyncIterator
@@ -18,6 +17,7 @@ from mcp import Client
 
 from devlore.server import build_server
 from devlore.service.brain import Brain
+from tests.codec.test_golden_edits import changes
 from tests.server.test_pattern_tools import error, ok
 
 pytestmark = pytest.mark.anyio
@@ -42,13 +42,6 @@ def session(root: Path, mode: str) -> Any:
         return run()
 
     return factory
-
-
-def changes(before: str, after: str) -> list[tuple[list[str], list[str]]]:
-    """Each changed run of lines as (old lines, new lines), in file order."""
-    old, new = before.splitlines(), after.splitlines()
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    return [(old[i1:i2], new[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
 
 
 async def test_get_worklog_reports_trends_flags_evolution_features_and_patterns(session: Any) -> None:
