@@ -81,6 +81,10 @@ async def test_get_worklog_reports_trends_flags_evolution_features_and_patterns(
         "Blockers and failed hypotheses cluster on Fridays: 3 of 4 (v4, v10, v17)",
     ]
     assert "Sketch the adapter interface (22 versions)" in insights["carried"]
+    assert insights["progress"][:2] == [
+        "overall: Phase 3/3 - 80% overall | Started: 2026-09-07 | Target: 2026-12-11",
+        "v8: 55% | Phase 1 ✅",
+    ]
     sent = json.dumps(answer, ensure_ascii=False)
     assert len(sent) < 20_000 and len(result.content[0].text) < 20_000  # type: ignore[union-attr]
 
@@ -326,10 +330,16 @@ async def test_bad_long_running_arguments_say_what_to_write(session: Any, root: 
         step = await error(client, "update_worklog", {"name": "Carrier Sync", "features": ["Labels: finish it"]})
         metric = await error(client, "update_worklog", {"name": "Carrier Sync", "metrics": {"a: b": "1"}})
         block = await error(client, "update_worklog", {"name": "Carrier Sync", "blocks": {"notes": ["x"]}})
+        lesson = await error(
+            client, "update_worklog", {"name": "Carrier Sync", "lessons": ["#2 → mind the order"], "learn": True}
+        )
     assert feature.startswith("Cannot read feature operation 'Labels 60%': write 'Name: 60%'")
     assert step.startswith("Feature operation 'Labels: finish it': write '60%', 'done Item'")
     assert metric == "Metric name 'a: b' may not contain ':' or start with a list mark."
     assert block.startswith("Unknown block 'notes': use one of completed, deferred, priority")
+    assert lesson == (
+        "Lesson '#2 → mind the order' gives no pattern name: start it with a few words (not '#'), then '→ why'."
+    )
     assert (root / LOG).read_bytes() == before
 
 

@@ -9,11 +9,12 @@ import re
 from devlore.codec.pattern_entry import slugify
 from devlore.codec.worklog_summary import parse_summary
 from devlore.codec.worklogs import WorkLog
+from devlore.errors import DevloreError, InvalidArgument
 from devlore.service import patterns, validate
 from devlore.service.brain import Brain, PatternRef
 from devlore.service.worklog_files import load
 
-__all__ = ["learn_lessons", "same_meaning"]
+__all__ = ["learn_lessons", "lesson_name", "same_meaning"]
 
 SHARED = 0.6  # share of the shorter lesson's words another must hold to mean the same
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#-]{2,}")
@@ -69,6 +70,18 @@ def _match(brain: Brain, name: str) -> PatternRef | None:
     return exact or next((r for r in refs if same_meaning(name, r.entry.name)), None)
 
 
+def lesson_name(lesson: str) -> tuple[str, str | None]:
+    """A lesson's pattern name (up to its first arrow, ': ' or ' - ') and the rest as why.
+    Raises ``InvalidArgument`` when that leaves no usable name."""
+    head, *rest = _SPLIT.split(lesson.strip().lstrip("-* ").strip(), maxsplit=1)
+    try:
+        return validate.name("lessons", head.rstrip(".")[:100]), (rest[0] if rest else None)
+    except DevloreError as exc:
+        raise InvalidArgument(
+            f"Lesson {lesson!r} gives no pattern name: start it with a few words (not '#'), then '→ why'."
+        ) from exc
+
+
 def learn_lessons(brain: Brain, base: str, rel: str, lessons: list[str]) -> list[str]:
     """Each lesson (the given ones, else every lesson of the log) as a pattern; a lesson whose
     source is already on its pattern is skipped, so learning twice changes nothing."""
@@ -83,8 +96,11 @@ def learn_lessons(brain: Brain, base: str, rel: str, lessons: list[str]) -> list
     out: list[str] = []
     for version, lesson in chosen[:20]:
         text = lesson.strip().lstrip("-* ").strip()
-        head, *rest = _SPLIT.split(text, maxsplit=1)
-        name = validate.name("lessons", head.rstrip(".")[:100])
+        try:
+            name, why = lesson_name(text)
+        except DevloreError:
+            out.append(f"skipped {text[:60]!r}: no name to give it")
+            continue
         source = f"{rel}#v{version}"
         example = f"{base} v{version}: {text}"
         ref = _match(brain, name)
@@ -100,7 +116,7 @@ def learn_lessons(brain: Brain, base: str, rel: str, lessons: list[str]) -> list
                 pattern=text,
                 context=f"A lesson from the {base} work log, v{version}.",
                 example=example,
-                why=rest[0] if rest else None,
+                why=why,
                 source_experience=source,
             )
             out.append(f"{made.name} (new, {made.confidence})")

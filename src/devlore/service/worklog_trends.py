@@ -278,6 +278,12 @@ def patterns(log: WorkLog) -> list[str]:
     return [*recurring(log), *turnaround(log), *weekdays(log)][:8]
 
 
+def overview(log: WorkLog) -> list[str]:
+    """The log's own overall progress line, when it has one: ``overall: Phase 2/3 - 60% …``."""
+    progress = parse_summary(log).overview.progress
+    return [f"overall: {progress[:200]}"] if progress else []
+
+
 def evolution_lines(log: WorkLog) -> list[str]:
     return [summary_line(topic, stages)[:400] for topic, stages in evolutions(log).items()][:5]
 

@@ -166,7 +166,7 @@ def insights(log: WorkLog, today: date) -> Insights:
     carried_items = [text for _, _, text in sorted(counted)[:20]]
     metrics = trends.metric_trends(log)
     return Insights(
-        progress=progress[-15:],
+        progress=[*trends.overview(log), *progress[-15:]],
         blockers=list(blockers.values())[-10:],
         hypotheses={status: lines[-10:] for status, lines in by_status.items()},
         carried=carried_items[:10],

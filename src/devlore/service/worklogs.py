@@ -19,7 +19,7 @@ from devlore.service import validate
 from devlore.service import worklog_longrun as longrun
 from devlore.service.brain import Brain
 from devlore.service.worklog_files import existing, find_log, load
-from devlore.service.worklog_lessons import learn_lessons
+from devlore.service.worklog_lessons import learn_lessons, lesson_name
 from devlore.service.worklog_views import age, brief, open_hypotheses
 
 __all__ = [
@@ -290,6 +290,9 @@ def update_worklog(
         return _fill(entry, updates), final
 
     taught = _lines("lessons", lessons)
+    if learn:
+        for lesson in taught:
+            lesson_name(lesson)  # refused before anything is written
     state = _edit(brain, name, change, _lines("features", features))
     if not learn:
         return state
