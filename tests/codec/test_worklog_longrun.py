@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from devlore.codec.text import Doc
 from devlore.codec.worklog_decisions import Decision, parse_decision
 from devlore.codec.worklog_features import Active, Feature, apply, parse_features, render_feature
@@ -110,3 +113,28 @@ def test_decisions_carry_topic_and_supersession() -> None:
     assert parse_decision(9, line) == Decision(
         9, "Redis with a 2h TTL for every quote", "shared across workers", "Caching", 3
     )
+
+
+_ITEM = st.text(
+    alphabet=st.characters(blacklist_characters=",;\r\n|#*()", blacklist_categories=("Cs", "Cc")), min_size=1
+)
+
+
+@given(
+    name=_ITEM.filter(lambda s: s.strip() == s and ":" not in s),
+    done=st.lists(_ITEM.map(str.strip).filter(bool), max_size=3),
+    backlog=st.lists(_ITEM.map(str.strip).filter(bool), max_size=3),
+    progress=st.integers(0, 100),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_rendered_feature_reads_back_as_itself(name: str, done: list[str], backlog: list[str], progress: int) -> None:
+    f = Feature(name=name, progress=progress, started="2026-11-02", done=tuple(done), backlog=tuple(backlog))
+    lines = render_feature(f)
+    (back,) = parse_features(lines)
+    assert back == f
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",))))
+@settings(max_examples=100, deadline=None)
+def test_any_value_is_kept_as_written(text: str) -> None:
+    assert parse_value(text).text == text.strip()

@@ -10,13 +10,13 @@ from devlore.codec.worklog_decisions import evolution_block
 from devlore.codec.worklogs import FIELDS, WLEntry, WorkLog
 from devlore.errors import DevloreError, InvalidArgument
 from devlore.layout import WORKLOGS, directly_in
-from devlore.model import BoardRow, EntryView, FeatureStatus, Insights, WorkLogAnswer
+from devlore.model import BoardRow, EntryView, FeatureStatus, Insights, MetricTrend, WorkLogAnswer
 from devlore.service import worklog_trends as trends
 from devlore.service.brain import Brain
 from devlore.service.paging import page
 from devlore.service.worklog_files import existing, find_log, load
 
-__all__ = ["age", "board", "brief", "get_worklog", "open_hypotheses"]
+__all__ = ["age", "board", "brief", "get_worklog", "long_view", "open_hypotheses"]
 
 BRIEF_LIMIT = 2000
 FIELD_CAP = 1_200  # one field of one entry, in get_worklog
@@ -213,6 +213,13 @@ def get_worklog(
         entries=_latest_entries(log, entries),
         insights=_with_evolution(insights(log, brain.today()), log, evolution),
     )
+
+
+def long_view(brain: Brain, name: str) -> tuple[list[FeatureStatus], list[MetricTrend]]:
+    """A log's features and metric trends as plain models, for a board or a page to show."""
+    _, rel = existing(brain, name)
+    log = brain.derived(rel, "log", load)
+    return trends.features(log, brain.today()), trends.metric_trends(log)
 
 
 def _with_evolution(found: Insights, log: WorkLog, topic: str | None) -> Insights:
