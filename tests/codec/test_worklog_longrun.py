@@ -138,3 +138,20 @@ def test_a_rendered_feature_reads_back_as_itself(name: str, done: list[str], bac
 @settings(max_examples=100, deadline=None)
 def test_any_value_is_kept_as_written(text: str) -> None:
     assert parse_value(text).text == text.strip()
+
+
+def test_a_feature_block_under_features_wins_over_an_older_one_in_an_entry() -> None:
+    lines = [
+        "# Log",
+        "",
+        "## Features",
+        "",
+        *render_feature(Feature(name="Auth", progress=80, done=("Login",))),
+        "",
+        "## v1 | 2026-11-02 10:00 | Start",
+        "**Now:** Start",
+        "",
+        *render_feature(Feature(name="Auth", progress=10, backlog=("Login",))),
+    ]
+    (auth,) = parse_features(lines)
+    assert (auth.progress, auth.done, auth.backlog) == (80, ("Login",), ())

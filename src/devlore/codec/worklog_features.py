@@ -84,11 +84,19 @@ def _block(lines: list[str], name: str, start: int, end: int) -> Feature:
 
 def parse_features(lines: list[str], start: int = 0, end: int | None = None) -> list[Feature]:
     """Every ``### Feature:`` block between ``start`` and ``end``; a block runs to the next
-    heading. A name met twice keeps its last block."""
+    heading. A name met twice keeps its block under ``## Features`` (where the tools write),
+    else its last one."""
     stop = len(lines) if end is None else end
-    heads = [i for i in range(start, stop) if _HEAD.match(lines[i])]
+    heads = {i for i in range(start, stop) if _HEAD.match(lines[i])}
+    section = ""
+    ranked: list[tuple[bool, int]] = []
+    for i in range(start, stop):
+        if lines[i].startswith("## "):
+            section = lines[i][3:].strip().lower()
+        elif i in heads:
+            ranked.append((section == "features", i))
     found: dict[str, Feature] = {}
-    for i in heads:
+    for _, i in sorted(ranked):
         close = next((j for j in range(i + 1, stop) if lines[j].startswith("#")), stop)
         while close > i + 1 and not lines[close - 1].strip():
             close -= 1

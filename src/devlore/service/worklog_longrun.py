@@ -126,6 +126,8 @@ def _bodies(log: WorkLog, summary: Summary) -> dict[str, list[str]]:
 def sync(log: WorkLog) -> list[Splice]:
     """Bring the summary sections that exist in step with the entries; add none."""
     summary = parse_summary(log)
+    if not summary.sections and not summary.overview.lines:
+        return []
     edits = []
     for name, body in _bodies(log, summary).items():
         section = summary.section(name)
