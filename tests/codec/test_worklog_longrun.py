@@ -4,20 +4,26 @@ structures (docs/FORMAT.md, '6.1 Long-running work logs')."""
 
 from __future__ import annotations
 
+import shutil
+from datetime import date, datetime
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from devlore.codec.merge_worklogs import merge_worklog
 from devlore.codec.text import Doc
 from devlore.codec.worklog_decisions import Decision, parse_decision
 from devlore.codec.worklog_features import Active, Feature, apply, parse_features, render_feature
 from devlore.codec.worklog_metrics import Value, parse_metrics, parse_value
 from devlore.codec.worklog_summary import parse_summary
 from devlore.codec.worklogs import WorkLog
-from devlore.service import worklog_longrun
+from devlore.service import worklog_longrun, worklogs
+from devlore.service.brain import Brain
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "worklogs" / "Carrier-Sync-WorkLog.md"
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = REPO / "tests" / "fixtures" / "worklogs" / "Carrier-Sync-WorkLog.md"
+LOG = "memory/worklogs/Carrier-Sync-WorkLog.md"
 
 
 def parsed() -> WorkLog:
@@ -155,3 +161,27 @@ def test_a_feature_block_under_features_wins_over_an_older_one_in_an_entry() -> 
     ]
     (auth,) = parse_features(lines)
     assert (auth.progress, auth.done, auth.backlog) == (80, ("Login",), ())
+
+
+def _brain_with_fixture(root: Path) -> Brain:
+    shutil.copytree(REPO / "memory_fixtures", root)
+    shutil.copyfile(FIXTURE, root / LOG)
+    return Brain(root, today=lambda: date(2026, 12, 2), now=lambda: datetime(2026, 12, 2, 9, 0))
+
+
+def test_two_sessions_writing_different_summary_sections_merge_cleanly(tmp_path: Path) -> None:
+    ours, theirs = _brain_with_fixture(tmp_path / "ours"), _brain_with_fixture(tmp_path / "theirs")
+    worklogs.open_worklog(ours, "Carrier Sync", "Reprints")
+    base = (tmp_path / "ours" / LOG).read_text(encoding="utf-8")
+    (tmp_path / "theirs" / LOG).write_text(base, encoding="utf-8")
+    worklogs.update_worklog(ours, "Carrier Sync", lists={"decisions": ["Reprints from the event store: one copy"]})
+    worklogs.record_blocker(theirs, "Carrier Sync", "Printer firmware", owner="@ops")
+    merged = merge_worklog(
+        base, (tmp_path / "ours" / LOG).read_text(encoding="utf-8"), (tmp_path / "theirs" / LOG).read_text("utf-8")
+    )
+    assert merged.conflicts == ()
+    log = WorkLog.parse(merged.text)
+    summary = parse_summary(log)
+    assert summary.body(log.lines, "Key Decisions Log")[-1] == "- v23: Reprints from the event store (one copy)"
+    assert summary.body(log.lines, "Current Blockers") == ["- v23: Printer firmware (@ops)"]
+    assert worklog_longrun.sync(log) == []

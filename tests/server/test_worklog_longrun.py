@@ -378,3 +378,51 @@ async def test_a_research_handoff_and_a_review_cycle_are_written_and_read(root: 
         "**Next:**\n- [HIGH] Schema with row-level security\n"
     )
     assert detail["insights"]["patterns"] == ["Reviews: 1, median turnaround 2d 1h"]
+
+
+async def test_a_forty_version_log_keeps_every_answer_bounded(root: Path, mode: str) -> None:
+    clock = [datetime(2026, 1, 5, 9, 0)]
+    brain = Brain(root, today=lambda: clock[0].date(), now=lambda: clock[0])
+    longest = 0
+    async with Client(build_server(brain), mode=mode) as client:
+        await ok(client, "open_worklog", {"name": "Forty", "title": "Session 1", "long_running": True})
+        for v in range(1, 41):
+            await ok(
+                client,
+                "update_worklog",
+                {
+                    "name": "Forty",
+                    "progress": f"{v * 2}% | step {v} ✅ | " + "detail " * 30,
+                    "decisions": [f"[Storage] Option {v} for the store: reason {v} " + "why " * 40],
+                    "metrics": {f"Metric {k}": f"{100 + (v * 7 + k * 13) % 50}ms (target <140ms)" for k in range(12)},
+                    "features": [f"Feature {v % 6}: active Item {v} ({v}%)", f"Feature {v % 6}: {min(v * 3, 99)}%"],
+                    "lessons": [f"Lesson {v} → " + "because " * 20],
+                    "next": [f"[HIGH] Task {v} " + "word " * 30],
+                    "blocks": {"deferred": [f"Item {v} " + "later " * 20], "priority": [f"[HIGH] Item {v}"]},
+                },
+            )
+            if v % 7 == 0:
+                await ok(client, "record_blocker", {"name": "Forty", "blocker": f"Waiting on team {v}", "owner": "@a"})
+                clock[0] = clock[0].replace(hour=15)
+                await ok(client, "resolve_blocker", {"name": "Forty", "resolution": "done"})
+            clock[0] = datetime.fromordinal(clock[0].toordinal() + 2).replace(hour=9)
+            state = await ok(client, "open_worklog", {"name": "Forty", "title": f"Session {v + 1}"})
+            longest = max(longest, len(state["brief"]))
+        result = await client.call_tool("get_worklog", {"name": "Forty", "entries": 20})
+        evolution = await ok(client, "get_worklog", {"name": "Forty", "evolution": "storage"})
+    text = (root / "memory/worklogs/Forty-WorkLog.md").read_text(encoding="utf-8")
+    assert state["version"] == "v41" and longest < 2_000
+    assert [line for line in text.splitlines() if line.startswith("**Rollup:**")] == [
+        f"**Rollup:** v{v - 4}-v{v}" for v in range(5, 41, 5)
+    ]
+    assert result.structured_content is not None
+    assert len(json.dumps(result.structured_content, ensure_ascii=False)) < 20_000
+    assert len(result.content[0].text) < 20_000  # type: ignore[union-attr]
+    assert len(json.dumps(evolution, ensure_ascii=False)) < 20_000
+    summary = result.structured_content["insights"]["evolution"][0]
+    assert summary.startswith("Storage: … v") and summary.endswith("v40+: Option 40 for the store (current)")
+    assert evolution["insights"]["evolution"][:3] == [
+        "### Storage Evolution",
+        "(32 earlier stages, from v1, not shown)",
+        "",
+    ]

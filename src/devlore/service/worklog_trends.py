@@ -284,8 +284,17 @@ def overview(log: WorkLog) -> list[str]:
     return [f"overall: {progress[:200]}"] if progress else []
 
 
-def evolution_lines(log: WorkLog) -> list[str]:
-    return [summary_line(topic, stages)[:400] for topic, stages in evolutions(log).items()][:5]
+def evolution_lines(log: WorkLog, limit: int = 400) -> list[str]:
+    """One line per evolving topic (at most 5); a long history keeps its latest stages."""
+    out = []
+    for topic, stages in list(evolutions(log).items())[:5]:
+        shown = stages
+        line = summary_line(topic, shown)
+        while len(line) > limit and len(shown) > 1:
+            shown = shown[1:]
+            line = summary_line(topic, shown).replace(": ", ": … ", 1)
+        out.append(line[:limit])
+    return out
 
 
 def target_of(text: str | None) -> Target | None:

@@ -22,6 +22,7 @@ BRIEF_LIMIT = 2000
 FIELD_CAP = 1_200  # one field of one entry, in get_worklog
 ENTRIES_BUDGET = 8_000  # characters of entries one get_worklog answer carries
 BOARD_PAGE = 30
+EVOLUTION_STAGES = 8  # the latest stages of a topic an Evolution block shows
 _LABELS = {label.lower(): key for key, label in FIELDS.items()}
 
 
@@ -234,7 +235,10 @@ def _with_evolution(found: Insights, log: WorkLog, topic: str | None) -> Insight
             "as '[Topic] what: why' or with '(supersedes vN)'."
         )
     name, chain = stages[topic.strip().lower()]
-    return found.model_copy(update={"evolution": [_cut(line, 400) for line in evolution_block(name, chain)]})
+    block = [_cut(line, 400) for line in evolution_block(name, chain[-EVOLUTION_STAGES:])]
+    if len(chain) > EVOLUTION_STAGES:
+        block[1:1] = [f"({len(chain) - EVOLUTION_STAGES} earlier stages, from v{chain[0].first}, not shown)", ""]
+    return found.model_copy(update={"evolution": block})
 
 
 def board(brain: Brain) -> list[BoardRow]:
