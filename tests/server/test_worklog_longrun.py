@@ -426,3 +426,30 @@ async def test_a_forty_version_log_keeps_every_answer_bounded(root: Path, mode: 
         "(32 earlier stages, from v1, not shown)",
         "",
     ]
+
+
+async def test_an_answer_on_a_log_of_huge_fields_is_cut_to_the_bound(root: Path, mode: str) -> None:
+    clock = [datetime(2026, 1, 5, 9, 0)]
+    brain = Brain(root, today=lambda: clock[0].date(), now=lambda: clock[0])
+    long = "x" * 1_900
+    async with Client(build_server(brain), mode=mode) as client:
+        for v in range(6):
+            await ok(client, "open_worklog", {"name": "Huge", "title": f"Session {v}"})
+            await ok(
+                client,
+                "update_worklog",
+                {
+                    "name": "Huge",
+                    **{k: f"{k} {long}" for k in ("now", "progress", "works", "fails", "tried", "dead_ends", "open")},
+                    "solution": long,
+                    **{k: [f"{k} {n} {long[:900]}" for n in range(5)] for k in ("files", "work", "decisions")},
+                    "hypotheses": [f"Cause {v}-{n} {long[:900]} | Open | seen" for n in range(10)],
+                    "metrics": {f"M{n}": f"{n}{'y' * 190}" for n in range(12)},
+                    "lessons": [f"Lesson {v} → {long[:900]}"],
+                    "blocks": {"reviewer_notes": [long[:900]], "deferred": [long[:900]], "priority": [long[:900]]},
+                },
+            )
+            clock[0] = clock[0].replace(day=clock[0].day + 1)
+        result = await client.call_tool("get_worklog", {"name": "Huge", "entries": 20})
+    assert result.structured_content is not None and result.structured_content["entries"]
+    assert len(json.dumps(result.structured_content, ensure_ascii=False)) < 20_000

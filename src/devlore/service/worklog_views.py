@@ -22,6 +22,7 @@ BRIEF_LIMIT = 2000
 FIELD_CAP = 1_200  # one field of one entry, in get_worklog
 ENTRIES_BUDGET = 8_000  # characters of entries one get_worklog answer carries
 BOARD_PAGE = 30
+ANSWER_LIMIT = 19_000  # characters of one get_worklog answer as JSON (the bound is 20,000)
 EVOLUTION_STAGES = 8  # the latest stages of a topic an Evolution block shows
 _LABELS = {label.lower(): key for key, label in FIELDS.items()}
 
@@ -172,10 +173,11 @@ def insights(log: WorkLog, today: date) -> Insights:
         hypotheses={status: lines[-10:] for status, lines in by_status.items()},
         carried=carried_items[:10],
         decisions=decisions[-15:],
-        metrics=[f"{m.name}: {' → '.join(m.points)}" + (f" (target {m.target})" if m.target else "") for m in metrics][
-            :10
-        ],
-        flags=[f for m in metrics for f in m.flags][:10],
+        metrics=[
+            _cut(f"{m.name}: {' → '.join(m.points)}" + (f" (target {m.target})" if m.target else ""), 400)
+            for m in metrics
+        ][:10],
+        flags=[_cut(f, 300) for m in metrics for f in m.flags][:10],
         evolution=trends.evolution_lines(log),
         features=[trends.feature_line(f) for f in trends.features(log, today)][:10],
         patterns=trends.patterns(log),
@@ -205,15 +207,49 @@ def get_worklog(
         return WorkLogAnswer(worklogs=rows, next_cursor=next_cursor, remaining=remaining)
     base, rel = existing(brain, name)
     log = brain.derived(rel, "log", load)  # parsed again only when the file changed
-    return WorkLogAnswer(
-        name=base,
-        path=rel,
-        version=f"v{log.version}",
-        status=log.status,
-        title=log.title,
-        entries=_latest_entries(log, entries),
-        insights=_with_evolution(insights(log, brain.today()), log, evolution),
+    return _fit(
+        WorkLogAnswer(
+            name=base,
+            path=rel,
+            version=f"v{log.version}",
+            status=log.status,
+            title=log.title,
+            entries=_latest_entries(log, entries),
+            insights=_with_evolution(insights(log, brain.today()), log, evolution),
+        )
     )
+
+
+def _fit(answer: WorkLogAnswer) -> WorkLogAnswer:
+    """Under ANSWER_LIMIT however the log is written: older entries go first, then the older
+    half of every insight list, then the fields of the one entry left are cut shorter."""
+    while len(answer.model_dump_json()) > ANSWER_LIMIT:
+        if len(answer.entries) > 1:
+            smaller = answer.model_copy(update={"entries": answer.entries[1:]})
+        elif answer.insights is not None and (halved := _halve(answer.insights)) is not None:
+            smaller = answer.model_copy(update={"insights": halved})
+        elif answer.entries:
+            view = answer.entries[0]
+            short = {k: _cut(v, max(40, len(v) // 2)) for k, v in view.fields.items()}
+            smaller = answer.model_copy(update={"entries": [view.model_copy(update={"fields": short})]})
+        else:
+            break
+        if smaller == answer:
+            break
+        answer = smaller
+    return answer
+
+
+def _halve(found: Insights) -> Insights | None:
+    """Every insight list keeps its newer half; None when none has two items left."""
+    data = found.model_dump()
+    lists = {k: v for k, v in data.items() if isinstance(v, list)}
+    hyps: dict[str, list[str]] = data["hypotheses"]
+    if all(len(v) <= 1 for v in [*lists.values(), *hyps.values()]):
+        return None
+    data.update({k: v[len(v) // 2 :] for k, v in lists.items()})
+    data["hypotheses"] = {k: v[len(v) // 2 :] for k, v in hyps.items()}
+    return Insights.model_validate(data)
 
 
 def long_view(brain: Brain, name: str) -> tuple[list[FeatureStatus], list[MetricTrend]]:
