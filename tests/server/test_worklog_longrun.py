@@ -27,6 +27,12 @@ SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "worklogs" / "Carrie
 DEV = "memory/semantic/patterns/dev-patterns.md"
 
 
+def clocked(root: Path, start: datetime) -> tuple[list[datetime], Brain]:
+    """A brain whose clock is ``clock[0]``: a test moves time by assigning to it."""
+    clock = [start]
+    return clock, Brain(root, today=lambda: clock[0].date(), now=lambda: clock[0])
+
+
 @pytest.fixture
 def session(root: Path, mode: str) -> Any:
     """A client on the fixture brain plus the long-running log, on 2026-12-02 09:00."""
@@ -278,8 +284,7 @@ async def test_a_lesson_becomes_a_low_pattern_and_a_second_one_reinforces_it(ses
 
 
 async def test_long_running_creates_the_sections_and_a_rollup_every_five_versions(root: Path, mode: str) -> None:
-    clock = [datetime(2026, 11, 2, 9, 0)]
-    brain = Brain(root, today=lambda: clock[0].date(), now=lambda: clock[0])
+    clock, brain = clocked(root, datetime(2026, 11, 2, 9, 0))
     async with Client(build_server(brain), mode=mode) as client:
         await ok(client, "open_worklog", {"name": "Tiny", "title": "Start", "long_running": True})
         for v in range(1, 7):
@@ -344,8 +349,7 @@ async def test_bad_long_running_arguments_say_what_to_write(session: Any, root: 
 
 
 async def test_a_research_handoff_and_a_review_cycle_are_written_and_read(root: Path, mode: str) -> None:
-    clock = [datetime(2026, 11, 2, 9, 0)]
-    brain = Brain(root, today=lambda: clock[0].date(), now=lambda: clock[0])
+    clock, brain = clocked(root, datetime(2026, 11, 2, 9, 0))
     log = root / "memory/worklogs/Ledger-API-WorkLog.md"
     async with Client(build_server(brain), mode=mode) as client:
         await ok(client, "open_worklog", {"name": "Ledger API", "title": "Research storage"})
@@ -381,8 +385,7 @@ async def test_a_research_handoff_and_a_review_cycle_are_written_and_read(root: 
 
 
 async def test_a_forty_version_log_keeps_every_answer_bounded(root: Path, mode: str) -> None:
-    clock = [datetime(2026, 1, 5, 9, 0)]
-    brain = Brain(root, today=lambda: clock[0].date(), now=lambda: clock[0])
+    clock, brain = clocked(root, datetime(2026, 1, 5, 9, 0))
     longest = 0
     async with Client(build_server(brain), mode=mode) as client:
         await ok(client, "open_worklog", {"name": "Forty", "title": "Session 1", "long_running": True})
@@ -429,8 +432,7 @@ async def test_a_forty_version_log_keeps_every_answer_bounded(root: Path, mode: 
 
 
 async def test_an_answer_on_a_log_of_huge_fields_is_cut_to_the_bound(root: Path, mode: str) -> None:
-    clock = [datetime(2026, 1, 5, 9, 0)]
-    brain = Brain(root, today=lambda: clock[0].date(), now=lambda: clock[0])
+    clock, brain = clocked(root, datetime(2026, 1, 5, 9, 0))
     long = "x" * 1_900
     async with Client(build_server(brain), mode=mode) as client:
         for v in range(6):
