@@ -215,9 +215,16 @@ def get_worklog(
             status=log.status,
             title=log.title,
             entries=_latest_entries(log, entries),
-            insights=_with_evolution(insights(log, brain.today()), log, evolution),
+            insights=_with_evolution(_insights(brain, rel), log, evolution),
         )
     )
+
+
+def _insights(brain: Brain, rel: str) -> Insights:
+    """Computed again only when the file changed or the day did (features compare targets with
+    today), from the text read with the file's stat."""
+    today = brain.today()
+    return brain.derived(rel, f"insights {today.isoformat()}", lambda r, t: insights(load(r, t), today))
 
 
 def _fit(answer: WorkLogAnswer) -> WorkLogAnswer:
