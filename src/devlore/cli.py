@@ -12,6 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
+from devlore.cli_hosts import add_commands
 from devlore.errors import DevloreError
 from devlore.git import GitError, Repo, merge_file
 from devlore.model import LEVELS
@@ -380,6 +381,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("theirs", type=Path, help="%%B: their version")
     s.add_argument("path", help="%%P: the file's path in the work tree")
     s.set_defaults(func=cmd_merge_driver)
+    add_commands(sub, default_root)  # setup, hook
     return ap
 
 

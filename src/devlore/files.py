@@ -27,12 +27,17 @@ class Busy(TimeoutError):
     """Another holder kept the lock for the whole wait; callers turn it into their own error."""
 
 
-def atomic_write(path: Path, data: bytes, before_replace: Callable[[], None] | None = None) -> None:
+def atomic_write(
+    path: Path, data: bytes, before_replace: Callable[[], None] | None = None, mode: int | None = None
+) -> None:
     """Replace (or create) ``path`` with ``data``. ``before_replace`` runs once the temp file is
-    safely on disk, just before the rename; if it raises, nothing is replaced."""
+    safely on disk, just before the rename; if it raises, nothing is replaced. ``mode`` gives the
+    new file those permission bits before it appears (a private config file stays private)."""
     tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{threading.get_ident()}")
     try:
         with open(tmp, "wb") as fh:
+            if mode is not None:
+                os.fchmod(fh.fileno(), mode)
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -158,7 +158,9 @@ class WorkLogState(BaseModel):
     path: str
     version: str = Field(description="Latest entry, e.g. 'v3'.")
     status: WorkStatus
-    brief: str | None = Field(default=None, description="Resume brief (open_worklog only).")
+    brief: str | None = Field(
+        default=None, description="open_worklog: the resume brief; update_worklog learn: the patterns."
+    )
 
 
 class EntryView(BaseModel):
@@ -174,6 +176,34 @@ class Insights(BaseModel):
     hypotheses: dict[str, list[str]] = Field(description="Latest hypothesis lines by status.")
     carried: list[str] = Field(description="Next items carried over several versions.")
     decisions: list[str] = Field(description="'vN: decision' for every version.")
+    metrics: list[str]
+    flags: list[str]
+    evolution: list[str]
+    features: list[str]
+    patterns: list[str]
+
+
+class FeatureStatus(BaseModel):
+    """A ``### Feature:`` block as the board and insights show it."""
+
+    name: str
+    progress: int | None
+    started: str
+    target: str
+    target_passed: bool
+    done: list[str]
+    active: list[str]
+    backlog: list[str]
+
+
+class MetricTrend(BaseModel):
+    """One metric across the versions of a work log."""
+
+    name: str
+    points: list[str]  # '180ms (v3)', oldest first; unparsable values kept as written
+    target: str | None
+    current: str
+    flags: list[str]  # regressions against the target and contradictions
 
 
 class BoardRow(BaseModel):
@@ -184,6 +214,7 @@ class BoardRow(BaseModel):
     top_item: str | None = Field(description="First open HIGH next item.")
     open_blockers: list[str]
     depends_on: list[str]
+    features: list[str] = Field(default_factory=list, description="'Name 60% → target (passed)' per feature.")
 
 
 class WorkLogAnswer(BaseModel):

@@ -17,6 +17,7 @@ import pytest
 
 from devlore.service.brain import Brain
 from devlore.service.stats import memory_stats
+from devlore.service.worklog_views import long_view
 from tests.board.conftest import PAGES, TOKEN, Board
 from tests.conftest import DEV
 from tests.e2e.conftest import files
@@ -175,3 +176,18 @@ def test_a_saved_file_reaches_the_event_stream(root: Path, board: Board, command
             pytest.fail("no change event within 5 s")
         conn.close()
     assert DEV in data["paths"]
+
+
+def test_a_long_running_log_shows_its_metric_trends_and_features(root: Path, board: Board) -> None:
+    source = Path(__file__).resolve().parents[1] / "fixtures" / "worklogs" / "Carrier-Sync-WorkLog.md"
+    (root / "memory/worklogs/Carrier-Sync-WorkLog.md").write_bytes(source.read_bytes())
+    features, metrics = long_view(Brain(root), "Carrier-Sync")
+    assert features and metrics  # the fixture is a long-running log
+    with board(root) as b:
+        status, _, page = b.get("/board/worklogs/Carrier-Sync")
+    assert status == 200
+    assert "<h2>Metric trends</h2>" in page and "<h2>Features</h2>" in page
+    for m in metrics:
+        assert html.escape(f"{m.name}: {' → '.join(m.points)}") in page
+    for f in features:
+        assert html.escape(f"{f.name}: ") in page

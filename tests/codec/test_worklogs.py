@@ -62,7 +62,7 @@ def test_every_field_is_read_into_its_structure() -> None:
     assert items.parse_dependencies(v2.lines_of(log.lines, "dependencies")) == [
         items.Dependency("Job-Queue", "v4", "signed download links", "in review")
     ]
-    assert {k for k in v2.fields} >= {"tried", "dead_ends", "solution", "completed", "deferred", "reviewer notes"}
+    assert {k for k in v2.fields} >= {"tried", "dead_ends", "solution", "completed", "deferred", "reviewer_notes"}
     assert items.parse_blockers(v3.inline("blockers"), v3.lines_of(log.lines, "blockers")) == [
         items.Blocker(
             "Signed download links not released yet",

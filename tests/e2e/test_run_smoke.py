@@ -46,6 +46,12 @@ def test_run_quick_writes_every_figure_the_table_and_the_plots(tmp_path: Path) -
     assert set(brain["answer_chars"]) == READ_TOOLS
     assert brain["cold_start"]["ratio_median"] > 0
     assert brain["memory"]["devlore"]["peak_mb"] > 0
+    hook = brain["hook"]
+    assert hook["session_start"]["n"] == hook["version"]["n"] == 6
+    assert hook["right_log_first"] is True
+    assert 0 < hook["largest_chars"] <= hook["budget"]
+    assert data["context_cost"]["tools_list_chars"] < 20_000
+    assert data["context_cost"]["plugin"]["always_on_tokens"] > 0
 
     assert len(data["add_example"]) >= 1
     for add in data["add_example"]:
@@ -58,6 +64,8 @@ def test_run_quick_writes_every_figure_the_table_and_the_plots(tmp_path: Path) -
 
     table = (out / "BENCHMARKS.md").read_text(encoding="utf-8")
     assert "MEETS" in table or "MISSES" in table
+    assert "## Context cost of a session" in table
+    assert "## Session-start hook against brain size" in table
     assert "## Write tools on a 100-file brain" in table and "| resolve_blocker |" in table
     assert list(out.glob("*.png"))
 

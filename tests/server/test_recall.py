@@ -12,7 +12,7 @@ from devlore.server import build_server
 from devlore.service.brain import Brain
 from devlore.service.index import SCHEMA
 from tests.conftest import DEV, ClientFactory
-from tests.server.test_pattern_tools import ok, text
+from tests.server.test_pattern_tools import error, ok, text
 
 pytestmark = pytest.mark.anyio
 
@@ -139,3 +139,56 @@ async def test_when_no_memory_has_every_word_the_answer_says_it_shows_those_with
     assert relaxed["note"] == "No memory has all of the words; showing those with most of them."
     assert N_PLUS_ONE in [h["title"] for h in relaxed["hits"]]
     assert strict["note"] is None
+
+
+async def test_a_domain_keeps_its_pattern_file_and_the_experiences_of_its_work_type(connect: ClientFactory) -> None:
+    async with connect() as client:
+        everything = await ok(client, "recall", {"query": "cache keys", "limit": 25})
+        content = await ok(client, "recall", {"query": "cache keys", "limit": 25, "domain": "content"})
+    assert {h["kind"] for h in everything["hits"]} > {"pattern", "episode"}
+    paths = [h["path"] for h in content["hits"]]
+    assert "memory/episodic/content/2026-11-10-newsletter-cache-keys.md" in paths
+    assert all(
+        p.startswith(("memory/semantic/patterns/content-patterns.md#", "memory/episodic/content/")) for p in paths
+    ), paths
+    assert set(paths) < {h["path"] for h in everything["hits"]}  # a filter, not another ranking
+
+
+async def test_since_keeps_memories_dated_from_that_day_on(connect: ClientFactory) -> None:
+    async with connect() as client:
+        query = {"query": "cache", "limit": 25, "kinds": ["episode"]}
+        everything = await ok(client, "recall", query)
+        recent = await ok(client, "recall", query | {"since": "2026-11-12"})
+    before = {h["path"] for h in everything["hits"]}
+    assert "memory/episodic/content/2026-11-10-newsletter-cache-keys.md" in before
+    assert [h["path"] for h in recent["hits"]] == ["memory/episodic/code/2026-11-14-cache-key-version-bump.md"]
+
+
+async def test_a_bad_domain_or_since_is_refused_with_what_to_send(connect: ClientFactory) -> None:
+    async with connect() as client:
+        domain = await error(client, "recall", {"query": "cache", "domain": "../dev"})
+        since = await error(client, "recall", {"query": "cache", "since": "last week"})
+    assert "Invalid domain '../dev'" in domain and "'dev'" in domain
+    assert "Invalid since 'last week'" in since and "YYYY-MM-DD" in since
+
+
+async def test_words_the_memory_does_not_use_find_it_through_the_thesaurus_and_say_so(connect: ClientFactory) -> None:
+    async with connect() as client:
+        herd = await ok(client, "recall", {"query": "thundering herd"})  # the memory says "stampede"
+        tool = await client.call_tool("recall", {"query": "thundering herd"})
+    assert [h["title"] for h in herd["hits"]] == ["Cache Keys Carry a Schema Version"]
+    assert "stampede" in herd["hits"][0]["snippet"].lower()
+    assert herd["note"].startswith("No memory has these words; showing memories that say the same otherwise")
+    assert "stampede" in herd["note"]
+    assert text(tool).startswith(herd["note"])
+
+
+async def test_a_memory_in_the_question_s_own_words_ranks_above_one_in_other_words(connect: ClientFactory) -> None:
+    twin = {"context": "Rolling out the billing service.", "example": "Billing - canary (2026-11-20) - caught early"}
+    async with connect() as client:
+        for word in ("Deploy", "Release"):
+            await ok(client, "add_pattern", twin | {"name": f"Canary Each {word}", "pattern": f"{word} to a canary."})
+        found = await ok(client, "recall", {"query": "deploy canary"})
+    titles = [h["title"] for h in found["hits"]]
+    assert titles.index("Canary Each Deploy") < titles.index("Canary Each Release"), titles
+    assert found["note"] is None  # the question's own words were found

@@ -177,6 +177,7 @@ async def test_a_blocker_flips_the_status_and_its_resolution_flips_it_back(
             "top_item": "Verify webhook signatures",
             "open_blockers": ["Production Stripe keys missing"],
             "depends_on": [],
+            "features": [],
         }
     ]
     after = (root / LOG).read_text(encoding="utf-8")

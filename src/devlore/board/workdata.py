@@ -16,7 +16,7 @@ from devlore.layout import EPISODIC, WORKLOGS, directly_in
 from devlore.model import BoardRow, Insights
 from devlore.service.brain import Brain
 from devlore.service.worklog_files import existing, load
-from devlore.service.worklog_views import age, board, insights
+from devlore.service.worklog_views import age, board, insights, long_view
 
 __all__ = ["BlockerView", "Experience", "LogView", "VersionView", "experiences", "log_view", "work_board"]
 
@@ -144,4 +144,22 @@ def log_view(brain: Brain, name: str) -> LogView:
             )
         )
         before = status
-    return LogView(base, rel, log.title or base, log.status, versions, insights(log))
+    features, metrics = long_view(brain, base)
+    extra = {
+        "Metric trends": [
+            f"{m.name}: {' → '.join(m.points)}"
+            + (f" (target {m.target})" if m.target else "")
+            + "".join(f"; {flag}" for flag in m.flags)
+            for m in metrics
+        ],
+        "Features": [
+            f"{f.name}: "
+            + (f"{f.progress}%" if f.progress is not None else "progress not written")
+            + f", started {f.started or '?'}, target {f.target or 'none'}"
+            + (" (passed)" if f.target_passed else "")
+            + f"; {len(f.done)} done, {len(f.active)} active, {len(f.backlog)} in the backlog"
+            for f in features
+        ],
+    }
+    view = insights(log, brain.today())
+    return LogView(base, rel, log.title or base, log.status, versions, view, {k: v for k, v in extra.items() if v})

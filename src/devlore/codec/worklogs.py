@@ -28,15 +28,17 @@ __all__ = [
 TAGS: dict[str, str] = {"blocked": "[BLOCKED]", "needs_review": "[NEEDS_REVIEW]", "completed": "[COMPLETED]"}
 
 # The order of docs/FORMAT.md, '6. Work logs'; devlore adds Status (after Now, as people write
-# it) and Completed/Deferred.
+# it), Completed/Deferred, and the long-running fields of '6.1'.
 FIELDS: dict[str, str] = {
     "prev": "Prev",
     "now": "Now",
     "status": "Status",
     "progress": "Progress",
+    "rollup": "Rollup",
     "files": "Files",
     "work": "Work",
     "decisions": "Decisions",
+    "metrics": "Metrics",
     "works": "Works",
     "fails": "Fails",
     "blockers": "Blockers",
@@ -47,9 +49,15 @@ FIELDS: dict[str, str] = {
     "solution": "Solution",
     "dependencies": "Dependencies",
     "review_checklist": "Review Checklist",
+    "reviewer_notes": "Reviewer Notes",
+    "review_feedback_applied": "Review Feedback Applied",
+    "lessons": "Lessons",
     "next": "Next",
     "completed": "Completed",
+    "completed_this_session": "Completed This Session",
     "deferred": "Deferred",
+    "deferred_to_next_session": "Deferred to Next Session",
+    "next_session_priority": "Next Session Priority",
     "open": "Open",
 }
 _KEYS = {label.lower(): key for key, label in FIELDS.items()}

@@ -23,7 +23,7 @@ from devlore.service.brain import Brain
 from devlore.service.documents import documents
 from devlore.store import Stat
 
-__all__ = ["Candidate", "Index"]
+__all__ = ["Candidate", "Index", "Scope"]
 
 log = logging.getLogger(__name__)
 SCHEMA = 3  # a new schema drops the old tables: an index is never a mix of two analyses
@@ -41,6 +41,32 @@ class Candidate:
     day: str | None
     entry: str | None
     bm25: float  # higher is better (FTS5's sign flipped)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which documents a search may return: of these ``kinds``; with ``files`` (SQL ``LIKE``
+    patterns of the files that hold them: one domain's) when set; dated on or after ``since``
+    when set (a document without a date is then out)."""
+
+    kinds: tuple[str, ...] = tuple(KIND_FOLDERS)
+    files: tuple[str, ...] = ()
+    since: str | None = None
+
+    def where(self) -> tuple[str, list[str]]:
+        """The SQL condition on ``docs d`` and its parameters ("" when nothing is filtered)."""
+        conds: list[str] = []
+        args: list[str] = []
+        if set(self.kinds) < set(KIND_FOLDERS):
+            conds.append(f"d.kind IN ({','.join('?' for _ in self.kinds)})")
+            args += self.kinds
+        if self.files:
+            conds.append("(" + " OR ".join("d.file LIKE ?" for _ in self.files) + ")")
+            args += self.files
+        if self.since:
+            conds.append("d.day >= ?")
+            args.append(self.since)
+        return " AND ".join(conds), args
 
 
 _DDL = """
@@ -66,6 +92,7 @@ class Index:
         self._dirty: set[str] = set()
         self._generation = 0  # bumped by every change to the index: keys the kept counts
         self._counts: dict[str, tuple[int, int]] = {}
+        self._shares: tuple[int, dict[str, float]] = (0, {})
         self._validated = False
         self._validating = threading.RLock()  # one validation at a time; later callers reuse it
         self._db = self._open(in_memory)
@@ -197,26 +224,25 @@ class Index:
                 db.execute("ROLLBACK")
                 raise
 
-    def search(self, match: str, kinds: Iterable[str], limit: int) -> list[Candidate]:
-        """The ``limit`` best BM25 matches of an FTS5 ``match`` expression, without bodies."""
-        wanted = list(kinds)
+    def search(self, match: str, scope: Scope, limit: int) -> list[Candidate]:
+        """The ``limit`` best BM25 matches of an FTS5 ``match`` expression within ``scope``,
+        without bodies."""
         cols = "d.id, d.kind, d.title, d.path, d.tier, d.day, d.entry"
-        if set(wanted) >= set(KIND_FOLDERS):
-            # Every kind: rank inside FTS5 and join only the best (a third faster when an OR
-            # over common words matches most of the brain).
+        where, args = scope.where()
+        if not where:
+            # Every document: rank inside FTS5 and join only the best (a third faster when an
+            # OR over common words matches most of the brain).
             sql = (
                 f"SELECT {cols}, r.rank FROM (SELECT rowid, {_BM25} AS rank FROM fts WHERE fts MATCH ? "
                 "ORDER BY rank LIMIT ?) r JOIN docs d ON d.id = r.rowid ORDER BY r.rank"
             )
-            wanted = []
         else:
-            marks = ",".join("?" for _ in wanted)
             sql = (
                 f"SELECT {cols}, {_BM25} AS rank FROM fts JOIN docs d ON d.id = fts.rowid "
-                f"WHERE fts MATCH ? AND d.kind IN ({marks}) ORDER BY rank LIMIT ?"
+                f"WHERE fts MATCH ? AND {where} ORDER BY rank LIMIT ?"
             )
         with self._lock:
-            rows = self._db.execute(sql, (match, *wanted, limit)).fetchall()
+            rows = self._db.execute(sql, (match, *args, limit)).fetchall()
         return [Candidate(i, k, t, p, tier, day, e, -rank) for i, k, t, p, tier, day, e, rank in rows]
 
     def known(self, word: str) -> bool:
@@ -248,6 +274,19 @@ class Index:
             n = int(self._db.execute(sql, (folder + "/", folder + "0")).fetchone()[0])
             self._counts[folder] = (self._generation, n)
             return n
+
+    def share(self, match: str) -> float:
+        """The share of documents an FTS5 ``match`` expression finds (kept until the index
+        changes: counting is cheap, ranking what a common word finds is not)."""
+        with self._lock:
+            if self._shares[0] != self._generation:
+                self._shares = (self._generation, {})
+            kept = self._shares[1]
+            if match not in kept:
+                total = self._db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+                n = self._db.execute("SELECT COUNT(*) FROM fts WHERE fts MATCH ?", (match,)).fetchone()[0]
+                kept[match] = n / total if total else 0.0
+            return kept[match]
 
     def bodies(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" for _ in ids)

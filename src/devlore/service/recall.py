@@ -16,10 +16,12 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from devlore.errors import InvalidArgument
-from devlore.layout import KIND_FOLDERS
+from devlore.layout import EPISODIC, KIND_FOLDERS, PATTERN_SUFFIX, WORK_TYPES, domain_file
 from devlore.model import Hit, RecallResult
+from devlore.service import validate
 from devlore.service.brain import Brain
-from devlore.service.index import Candidate, Index
+from devlore.service.index import Candidate, Index, Scope
+from devlore.service.thesaurus import alternatives
 
 __all__ = ["FLOOR", "recall", "tokens"]
 
@@ -41,6 +43,8 @@ FLOOR = 0.3
 _TYPO_MIN = 4  # shorter words are more often code words than typos
 _RELAXED = "No memory has all of the words; showing those with most of them."
 _CANDIDATES = 200
+_COMMON = 0.05  # the question in other words leaves out words in more memories than this
+_ALSO = 0.6  # a hit found only through the thesaurus counts this much of its BM25 (tuned)
 MAX_HITS = 25  # with titles capped, 25 hits keep an answer far under 20,000 characters
 
 
@@ -49,19 +53,26 @@ class Term:
     text: str  # as the caller wrote it, lower case: a word, an identifier or a quoted phrase
     parts: tuple[str, ...]  # its words
     phrase: bool  # quoted by the caller: its words must stand together
+    also: tuple[str, ...] = ()  # FTS5 phrases that mean the same (``thesaurus``)
 
     def all(self) -> str:
         """The FTS5 expression a document holding this term matches."""
         whole = '"' + " ".join(self.parts) + '"'
         if self.phrase or len(self.parts) == 1:
-            return whole
-        return f"({whole} OR ({' AND '.join(_quote(p) for p in self.parts)}))"
+            return _either(whole, self.also)
+        return _either(f"({whole} OR ({' AND '.join(_quote(p) for p in self.parts)}))", self.also)
 
     def any(self) -> str:
         """The same, loosened to any of its words (short ones only as part of the whole)."""
         whole = '"' + " ".join(self.parts) + '"'
         loose = [_quote(p) for p in self.parts if len(p) > 1 and p not in _STOP]
-        return whole if self.phrase or len(self.parts) == 1 else "(" + " OR ".join([whole, *loose]) + ")"
+        if self.phrase or len(self.parts) == 1:
+            return _either(whole, self.also)
+        return "(" + " OR ".join([whole, *loose, *self.also]) + ")"
+
+
+def _either(expression: str, also: tuple[str, ...]) -> str:
+    return "(" + " OR ".join([expression, *also]) + ")" if also else expression
 
 
 def _quote(word: str) -> str:
@@ -80,8 +91,24 @@ def parse(query: str) -> list[Term]:
         text = _EDGE.sub("", raw)
         words = [w for w in _WORD.findall(text) if w != "_"]
         if words and text not in _STOP and not (len(words) == 1 and words[0] in _STOP):
-            terms.append(Term(text, tuple(words), False))
-    return list({t.text: t for t in terms}.values())  # each term once, in the caller's order
+            terms.append(Term(text, tuple(words), False, _also(text)))
+    return list({t.text: t for t in _pairs(terms)}.values())  # each term once, in the caller's order
+
+
+def _also(text: str) -> tuple[str, ...]:
+    return tuple(_quote(" ".join(_WORD.findall(a))) for a in alternatives(text))
+
+
+def _pairs(terms: list[Term]) -> list[Term]:
+    """Two neighbouring words the thesaurus knows as one (``thundering herd``) become one
+    phrase with its alternatives."""
+    out: list[Term] = []
+    for t in terms:
+        if out and not t.phrase and not out[-1].phrase and (also := _also(f"{out[-1].text} {t.text}")):
+            out[-1] = Term(f"{out[-1].text} {t.text}", out[-1].parts + t.parts, True, also)
+        else:
+            out.append(t)
+    return out
 
 
 def tokens(text: str) -> list[str]:
@@ -127,31 +154,45 @@ def _lift(c: Candidate, exact: str, recent: str) -> float:
     return lift + (_EXACT if c.title.strip().lower() == exact else 0.0)
 
 
-def recall(brain: Brain, index: Index, query: str, kinds: list[str] | None = None, limit: int = 8) -> RecallResult:
+def scope(brain: Brain, kinds: list[str] | None, domain: str | None, since: str | None) -> Scope:
+    """The documents a recall may return. A ``domain`` keeps the patterns of its pattern file
+    and the experiences of the work types that write to it (workflows and work logs have no
+    domain); ``since`` keeps memories dated on or after it (a pattern by its last example)."""
+    if kinds and (bad := [k for k in kinds if k not in KIND_FOLDERS]):
+        raise InvalidArgument(f"Unknown kinds {bad}: use any of {', '.join(KIND_FOLDERS)}.")
+    files: tuple[str, ...] = ()
+    if domain:
+        domain_file(domain)  # refuses a path-like domain
+        folders = [folder for mine, folder in WORK_TYPES.values() if mine == domain]
+        files = (f"%/{domain}{PATTERN_SUFFIX}", *(f"{EPISODIC}/{f}/%" for f in folders))
+    day = validate.day(since, brain.today(), "since") if since else None
+    return Scope(tuple(kinds or KIND_FOLDERS), files, day)
+
+
+def recall(
+    brain: Brain,
+    index: Index,
+    query: str,
+    kinds: list[str] | None = None,
+    limit: int = 8,
+    domain: str | None = None,
+    since: str | None = None,
+) -> RecallResult:
     terms = parse(query)
     if not terms:
         raise InvalidArgument("recall needs a query with at least one word, e.g. 'flaky tests' or 'cache keys'.")
-    if kinds and (bad := [k for k in kinds if k not in KIND_FOLDERS]):
-        raise InvalidArgument(f"Unknown kinds {bad}: use any of {', '.join(KIND_FOLDERS)}.")
     if not 1 <= limit <= MAX_HITS:
         raise InvalidArgument(f"limit must be between 1 and {MAX_HITS}.")
+    wanted = scope(brain, kinds, domain, since)
     index.refresh()
-    wanted = kinds or list(KIND_FOLDERS)
     notes: list[str] = []
-    respelled: list[tuple[str, str]] = []
-    # Documents holding every term first; when fewer than asked for do, misspelt words are
-    # respelled, then documents holding any term are ranked too (BM25 puts those with more of
-    # the terms first).
-    found = index.search(" AND ".join(t.all() for t in terms), wanted, _CANDIDATES)
-    if len(found) < limit:
-        terms, respelled = _spelled(index, terms)
-        if respelled:
-            found = index.search(" AND ".join(t.all() for t in terms), wanted, _CANDIDATES)
-    if len(found) < limit and len(terms) > 1:
-        every = len(found)
-        found = index.search(" OR ".join(t.any() for t in terms), wanted, _CANDIDATES)
-        if not every and found:
-            notes.append(_RELAXED)
+    asked = terms
+    found, every, terms, respelled = _matches(index, [replace(t, also=()) for t in terms], wanted, limit)
+    if not every and len(terms) > 1 and found:
+        notes.append(_RELAXED)
+    if every < limit and any(t.also for t in asked):  # the question answered poorly in its own words
+        found, otherwise = _otherwise(index, asked, found, wanted, limit)
+        notes += otherwise
     recent = (brain.today() - timedelta(days=30)).isoformat()
     exact = query.strip().strip('"').lower()
     scored = sorted(((c.bm25 * (1 + _lift(c, exact, recent)), c) for c in found), key=lambda p: (-p[0], p[1].path))
@@ -159,6 +200,7 @@ def recall(brain: Brain, index: Index, query: str, kinds: list[str] | None = Non
     top = [(s, c) for s, c in scored if s > 0 and s >= FLOOR * best][:limit]
     bodies = index.bodies([c.id for _, c in top])
     words = {_stem(w) for t in terms for w in t.parts}
+    words |= {_stem(w) for t in asked for a in t.also for w in _WORD.findall(a)}  # found in other words
     hits = [
         Hit(
             kind=c.kind,  # type: ignore[arg-type]  # the index only stores the four kinds
@@ -177,6 +219,56 @@ def recall(brain: Brain, index: Index, query: str, kinds: list[str] | None = Non
         spelling.append(f"No memory says '{typed}'; searched for '{said[0] if said else stem}' instead.")
     notes = spelling + notes
     return RecallResult(hits=hits, note=" ".join(notes) or None)
+
+
+def _otherwise(
+    index: Index, asked: list[Term], found: list[Candidate], wanted: Scope, limit: int
+) -> tuple[list[Candidate], list[str]]:
+    """``found`` joined by the hits of the question asked in other words (``thesaurus``), each
+    counting ``_ALSO`` of its score there; and a note when only those words matched."""
+    kept = {c.id: c for c in found}
+    # Words most memories hold weigh next to nothing in BM25 but cost the most to rank: the
+    # question in other words leaves them out, its own and the alternatives.
+    asked = [replace(t, also=tuple(a for a in t.also if index.share(a) <= _COMMON)) for t in asked]
+    if not any(t.also for t in asked):
+        return found, []
+    otherwise = []
+    for t in asked:
+        own = replace(t, also=()).any()
+        parts = ([own] if index.share(own) <= _COMMON else []) + list(t.also)
+        if parts:
+            otherwise.append("(" + " OR ".join(parts) + ")")
+    for c in index.search(" OR ".join(otherwise), wanted, _CANDIDATES):
+        other = replace(c, bm25=c.bm25 * _ALSO)
+        if c.id not in kept or kept[c.id].bm25 < other.bm25:
+            kept[c.id] = other
+    if not kept or found:
+        return list(kept.values()), []
+    said = ", ".join(a.strip('"') for t in asked for a in t.also[:3])
+    return list(kept.values()), [f"No memory has these words; showing memories that say the same otherwise ({said})."]
+
+
+def _matches(
+    index: Index, terms: list[Term], wanted: Scope, limit: int
+) -> tuple[list[Candidate], int, list[Term], list[tuple[str, str]]]:
+    """Documents holding every term first; when fewer than asked for do, misspelt words are
+    respelled, then documents holding any term are ranked too (BM25 puts those with more of
+    the terms first). Also how many held every term, the terms searched and the respellings."""
+    respelled: list[tuple[str, str]] = []
+    found = index.search(" AND ".join(t.all() for t in terms), wanted, _CANDIDATES)
+    if len(found) < limit:
+        terms, respelled = _spelled(index, terms)
+        if respelled:
+            found = index.search(" AND ".join(t.all() for t in terms), wanted, _CANDIDATES)
+    every = len(found)
+    if len(found) < limit and len(terms) > 1:
+        # A word most memories hold adds nothing to BM25 (FTS5 floors its idf) and costs the
+        # most to rank: any-word matching leaves it out while a rarer word finds something.
+        ors = [t.any() for t in terms]
+        rare = [e for e in ors if index.share(e) <= 0.5]
+        found = index.search(" OR ".join(rare), wanted, _CANDIDATES) if rare and rare != ors else []
+        found = found or index.search(" OR ".join(ors), wanted, _CANDIDATES)
+    return found, every, terms, respelled
 
 
 def _spelled(index: Index, terms: list[Term]) -> tuple[list[Term], list[tuple[str, str]]]:

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from devlore.codec import worklog_items as items
+from devlore.codec.text import Doc
+from devlore.codec.worklog_decisions import evolution_block
 from devlore.codec.worklogs import FIELDS, WLEntry, WorkLog
 from devlore.errors import DevloreError, InvalidArgument
 from devlore.layout import WORKLOGS, directly_in
-from devlore.model import BoardRow, EntryView, Insights, WorkLogAnswer
+from devlore.model import BoardRow, EntryView, FeatureStatus, Insights, MetricTrend, WorkLogAnswer
+from devlore.service import worklog_trends as trends
 from devlore.service.brain import Brain
 from devlore.service.paging import page
 from devlore.service.worklog_files import existing, find_log, load
 
-__all__ = ["age", "board", "brief", "get_worklog", "open_hypotheses"]
+__all__ = ["age", "board", "brief", "get_worklog", "long_view", "open_hypotheses"]
 
 BRIEF_LIMIT = 2000
 FIELD_CAP = 1_200  # one field of one entry, in get_worklog
 ENTRIES_BUDGET = 8_000  # characters of entries one get_worklog answer carries
 BOARD_PAGE = 30
+ANSWER_LIMIT = 19_000  # characters of one get_worklog answer as JSON (the bound is 20,000)
+EVOLUTION_STAGES = 8  # the latest stages of a topic an Evolution block shows
 _LABELS = {label.lower(): key for key, label in FIELDS.items()}
 
 
@@ -81,7 +86,7 @@ def brief(brain: Brain, name: str, log: WorkLog) -> str:
         return f"{name}: no entries yet."
     todo = items.parse_items(e.lines_of(log.lines, "next"))
     high = next((t for t in todo if t.priority == "HIGH" and not t.blocked), None)
-    parts = [f"{name} v{log.version} ({log.status}): {_cut(e.title, 120)}"]
+    parts = [f"{name} v{log.version} ({log.status}): {_cut(e.title, 120)}", *trends.lead(log, brain.today())]
     if e.inline("progress"):
         parts.append(f"Progress: {_cut(e.inline('progress'), 160)}")
     parts.append(_do_now(todo, high))
@@ -133,7 +138,7 @@ def _entry_view(log: WorkLog, e: WLEntry) -> EntryView:
     return EntryView(version=f"v{e.version}", when=e.when, title=e.title, fields=fields)
 
 
-def insights(log: WorkLog) -> Insights:
+def insights(log: WorkLog, today: date) -> Insights:
     progress = [f"v{e.version}: {_cut(e.inline('progress'), 100)}" for e in log.entries if e.inline("progress")]
     decisions = [
         f"v{e.version}: {_cut(line.lstrip('-* '), 160)}"
@@ -161,12 +166,21 @@ def insights(log: WorkLog) -> Insights:
             if (n := carried(log, t.text)) >= 2:
                 counted.append((-n, rank.get(t.priority or "", 3), f"{_cut(t.text, 120)} ({n} versions)"))
     carried_items = [text for _, _, text in sorted(counted)[:20]]
+    metrics = trends.metric_trends(log)
     return Insights(
-        progress=progress[-15:],
+        progress=[*trends.overview(log), *progress[-15:]],
         blockers=list(blockers.values())[-10:],
         hypotheses={status: lines[-10:] for status, lines in by_status.items()},
         carried=carried_items[:10],
         decisions=decisions[-15:],
+        metrics=[
+            _cut(f"{m.name}: {' → '.join(m.points)}" + (f" (target {m.target})" if m.target else ""), 400)
+            for m in metrics
+        ][:10],
+        flags=[_cut(f, 300) for m in metrics for f in m.flags][:10],
+        evolution=trends.evolution_lines(log),
+        features=[trends.feature_line(f) for f in trends.features(log, today)][:10],
+        patterns=trends.patterns(log),
     )
 
 
@@ -183,7 +197,9 @@ def _latest_entries(log: WorkLog, wanted: int) -> list[EntryView]:
     return views[::-1]
 
 
-def get_worklog(brain: Brain, name: str | None = None, entries: int = 3, cursor: str | None = None) -> WorkLogAnswer:
+def get_worklog(
+    brain: Brain, name: str | None = None, entries: int = 3, cursor: str | None = None, evolution: str | None = None
+) -> WorkLogAnswer:
     if not 1 <= entries <= 20:
         raise InvalidArgument("entries must be between 1 and 20.")
     if name is None or not name.strip():
@@ -191,15 +207,81 @@ def get_worklog(brain: Brain, name: str | None = None, entries: int = 3, cursor:
         return WorkLogAnswer(worklogs=rows, next_cursor=next_cursor, remaining=remaining)
     base, rel = existing(brain, name)
     log = brain.derived(rel, "log", load)  # parsed again only when the file changed
-    return WorkLogAnswer(
-        name=base,
-        path=rel,
-        version=f"v{log.version}",
-        status=log.status,
-        title=log.title,
-        entries=_latest_entries(log, entries),
-        insights=insights(log),
+    return _fit(
+        WorkLogAnswer(
+            name=base,
+            path=rel,
+            version=f"v{log.version}",
+            status=log.status,
+            title=log.title,
+            entries=_latest_entries(log, entries),
+            insights=_with_evolution(_insights(brain, rel), log, evolution),
+        )
     )
+
+
+def _insights(brain: Brain, rel: str) -> Insights:
+    """Computed again only when the file changed or the day did (features compare targets with
+    today), from the text read with the file's stat."""
+    today = brain.today()
+    return brain.derived(rel, f"insights {today.isoformat()}", lambda r, t: insights(load(r, t), today))
+
+
+def _fit(answer: WorkLogAnswer) -> WorkLogAnswer:
+    """Under ANSWER_LIMIT however the log is written: older entries go first, then the older
+    half of every insight list, then the fields of the one entry left are cut shorter."""
+    while len(answer.model_dump_json()) > ANSWER_LIMIT:
+        if len(answer.entries) > 1:
+            smaller = answer.model_copy(update={"entries": answer.entries[1:]})
+        elif answer.insights is not None and (halved := _halve(answer.insights)) is not None:
+            smaller = answer.model_copy(update={"insights": halved})
+        elif answer.entries:
+            view = answer.entries[0]
+            short = {k: _cut(v, max(40, len(v) // 2)) for k, v in view.fields.items()}
+            smaller = answer.model_copy(update={"entries": [view.model_copy(update={"fields": short})]})
+        else:
+            break
+        if smaller == answer:
+            break
+        answer = smaller
+    return answer
+
+
+def _halve(found: Insights) -> Insights | None:
+    """Every insight list keeps its newer half; None when none has two items left."""
+    data = found.model_dump()
+    lists = {k: v for k, v in data.items() if isinstance(v, list)}
+    hyps: dict[str, list[str]] = data["hypotheses"]
+    if all(len(v) <= 1 for v in [*lists.values(), *hyps.values()]):
+        return None
+    data.update({k: v[len(v) // 2 :] for k, v in lists.items()})
+    data["hypotheses"] = {k: v[len(v) // 2 :] for k, v in hyps.items()}
+    return Insights.model_validate(data)
+
+
+def long_view(brain: Brain, name: str) -> tuple[list[FeatureStatus], list[MetricTrend]]:
+    """A log's features and metric trends as plain models, for a board or a page to show."""
+    _, rel = existing(brain, name)
+    log = brain.derived(rel, "log", load)
+    return trends.features(log, brain.today()), trends.metric_trends(log)
+
+
+def _with_evolution(found: Insights, log: WorkLog, topic: str | None) -> Insights:
+    """With a topic, its ``### <Topic> Evolution`` block, line by line, as the evolution."""
+    if not topic:
+        return found
+    stages = {t.lower(): (t, s) for t, s in trends.evolutions(log).items()}
+    if topic.strip().lower() not in stages:
+        known = ", ".join(t for t, _ in stages.values()) or "none yet"
+        raise InvalidArgument(
+            f"No decision topic {topic!r} evolves in this log; topics: {known}. A decision joins a topic "
+            "as '[Topic] what: why' or with '(supersedes vN)'."
+        )
+    name, chain = stages[topic.strip().lower()]
+    block = [_cut(line, 400) for line in evolution_block(name, chain[-EVOLUTION_STAGES:])]
+    if len(chain) > EVOLUTION_STAGES:
+        block[1:1] = [f"({len(chain) - EVOLUTION_STAGES} earlier stages, from v{chain[0].first}, not shown)", ""]
+    return found.model_copy(update={"evolution": block})
 
 
 def board(brain: Brain) -> list[BoardRow]:
@@ -213,8 +295,23 @@ def board(brain: Brain) -> list[BoardRow]:
         except DevloreError:
             continue
         if row is not None:
-            rows.append(row)
+            found = brain.derived(rel, "features", _features, stat)
+            rows.append(row.model_copy(update={"features": [_feature_cell(f, brain.today()) for f in found][:5]}))
     return rows
+
+
+def _features(rel: str, text: str) -> list[FeatureStatus]:
+    """The features of a log file as written; whether a target passed is decided per answer."""
+    return trends.features_in(Doc.parse(text).bodies(), date.min)
+
+
+def _feature_cell(f: FeatureStatus, today: date) -> str:
+    """'Name 60% → 2026-11-20 (target passed)': the target checked against today, not when cached."""
+    try:
+        passed = (f.progress or 0) < 100 and date.fromisoformat(f.target) < today
+    except ValueError:
+        passed = False
+    return trends.feature_line(f.model_copy(update={"target_passed": passed, "active": []}))
 
 
 def board_row(rel: str, text: str) -> BoardRow | None:

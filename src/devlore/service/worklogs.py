@@ -16,8 +16,10 @@ from devlore.codec.worklogs import FIELDS, TAGS, WLEntry, WorkLog, entry_header,
 from devlore.errors import Ambiguous, Conflict, InvalidArgument, InvalidDocument, NotFound
 from devlore.model import WORK_STATUSES, WorkLogState
 from devlore.service import validate
+from devlore.service import worklog_longrun as longrun
 from devlore.service.brain import Brain
 from devlore.service.worklog_files import existing, find_log, load
+from devlore.service.worklog_lessons import learn_lessons, lesson_name
 from devlore.service.worklog_views import age, brief, open_hypotheses
 
 __all__ = [
@@ -34,7 +36,21 @@ def _state(name: str, rel: str, log: WorkLog, brief: str | None = None) -> WorkL
     return WorkLogState(name=name, path=rel, version=f"v{log.version}", status=log.status, brief=brief)
 
 
-def _edit(brain: Brain, name: str, change: Callable[[WorkLog, WLEntry], tuple[list[Splice], str]]) -> WorkLogState:
+def _summaries(rel: str, log: WorkLog, features: list[str] | None, when: str) -> WorkLog:
+    """Feature operations, then the summary sections brought in step with the entries."""
+    if features:
+        log = load(rel, log.doc.splice(longrun.feature_edits(log, features, when)).render())
+    if edits := longrun.sync(log):
+        log = load(rel, log.doc.splice(edits).render())
+    return log
+
+
+def _edit(
+    brain: Brain,
+    name: str,
+    change: Callable[[WorkLog, WLEntry], tuple[list[Splice], str]],
+    features: list[str] | None = None,
+) -> WorkLogState:
     """Apply ``change`` to the latest entry of an existing log under its lock."""
     base, rel = existing(brain, name)
     with brain.transaction(rel) as files:
@@ -46,7 +62,7 @@ def _edit(brain: Brain, name: str, change: Callable[[WorkLog, WLEntry], tuple[li
             raise InvalidDocument(rel, 1, "no '## vN | date time | title' entry to update; open_worklog adds one")
         splices, status = change(log, log.latest)
         splices += _status_edits(log, log.latest, status)
-        new = load(rel, log.doc.splice(splices).render())
+        new = _summaries(rel, load(rel, log.doc.splice(splices).render()), features, brain.now())
         files[rel] = new.doc.render()
     return _state(base, rel, new)
 
@@ -115,8 +131,9 @@ def _next_entry(log: WorkLog, title: str | None, when: str) -> tuple[list[str], 
     out += _field("prev", f"v{last.version}: {last.inline('now') or last.title} ({log.status})")
     if title or top:
         out += _field("now", title or top or "")
-    if last.inline("progress"):
-        out += _field("progress", last.inline("progress"))
+    if progress := longrun.without_budget(last.inline("progress")):
+        out += _field("progress", progress)
+    out += longrun.rollup(log, version)
     if blockers:
         out += items.render_blockers(blockers)
     if hyps := open_hypotheses(log):
@@ -128,7 +145,7 @@ def _next_entry(log: WorkLog, title: str | None, when: str) -> tuple[list[str], 
     return out, status
 
 
-def open_worklog(brain: Brain, name: str, title: str | None = None) -> WorkLogState:
+def open_worklog(brain: Brain, name: str, title: str | None = None, long_running: bool = False) -> WorkLogState:
     base, rel = find_log(brain, name)
     heading = validate.one_line("title", title, 200) if title else None
     when = brain.now()
@@ -146,6 +163,10 @@ def open_worklog(brain: Brain, name: str, title: str | None = None) -> WorkLogSt
             splices = [Splice(at, at, (*gap, *entry)), *frontmatter_edits(log, log.latest.version + 1, status)]
             files[rel] = log.doc.splice(splices).render()
         log = load(rel, files[rel] or "")
+        if long_running and (made := longrun.create(log)):
+            log = load(rel, log.doc.splice(made).render())
+        log = _summaries(rel, log, None, when)
+        files[rel] = log.doc.render()
     return _state(base, rel, log, brief(brain, base, log))
 
 
@@ -232,8 +253,14 @@ def update_worklog(
     status: str | None = None,
     reason: str | None = None,
     review_checklist: list[str] | None = None,
+    metrics: dict[str, str] | None = None,
+    features: list[str] | None = None,
+    lessons: list[str] | None = None,
+    learn: bool = False,
+    blocks: dict[str, list[str]] | None = None,
 ) -> WorkLogState:
-    """Fill the latest entry. ``scalars`` replace a field's text; ``lists`` append lines."""
+    """Fill the latest entry. ``scalars`` replace a field's text; ``lists`` append lines; the
+    long-running arguments are docs/FORMAT.md's '6.1'."""
     plain = {k: validate.one_line(k, v, 2000) for k, v in (scalars or {}).items() if v}
     more = {k: _lines(k, v) for k, v in (lists or {}).items() if v}
     new_status = _status(status) if status else None
@@ -255,9 +282,22 @@ def update_worklog(
         if final == "needs_review" and "review_checklist" not in entry.fields:
             checks = _lines("review_checklist", review_checklist) or REVIEW_DEFAULT
             updates["review_checklist"] = _field("review_checklist", "", [f"- [ ] {c}" for c in checks])
+        more_updates = longrun.entry_updates(log, entry, metrics, taught, blocks)
+        if "progress" in more_updates and "progress" in plain:
+            budget = (blocks or {}).get("budget", [""])[0]
+            more_updates["progress"] = _field("progress", longrun.budget_progress(plain["progress"], budget))
+        updates.update(more_updates)
         return _fill(entry, updates), final
 
-    return _edit(brain, name, change)
+    taught = _lines("lessons", lessons)
+    if learn:
+        for lesson in taught:
+            lesson_name(lesson)  # refused before anything is written
+    state = _edit(brain, name, change, _lines("features", features))
+    if not learn:
+        return state
+    learned = learn_lessons(brain, state.name, state.path, taught)
+    return state.model_copy(update={"brief": "Patterns: " + ("; ".join(learned) or "no lesson to learn")})
 
 
 def _blockers(log: WorkLog, entry: WLEntry) -> list[items.Blocker]:

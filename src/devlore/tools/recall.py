@@ -31,6 +31,8 @@ def recall(
         Field(description="Restrict to these kinds."),
     ] = None,
     limit: Annotated[int, Field(description="Hits to return (1-25).")] = 8,
+    domain: Annotated[str | None, Field(description="Only its patterns and experiences: 'dev', 'pm', ...")] = None,
+    since: Annotated[str | None, Field(description="Only memories dated from YYYY-MM-DD on.")] = None,
 ) -> RecallResult:
     """Search all memory (patterns, experiences, workflows, work logs), best first. Call before
     a task; read a hit in full with get_pattern or its resource."""

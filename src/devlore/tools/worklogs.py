@@ -18,12 +18,16 @@ __all__ = ["WORKLOGS"]
 
 WORKLOGS = ToolGroup("worklogs")
 
-LogName = Annotated[str, Field(description="Work log name: 'Auth-Refactor', 'Auth Refactor' or its file name.")]
+LogName = Annotated[str, Field(description="Work log name, e.g. 'Auth-Refactor'.")]
 Lines = list[str] | None
 
 
 def _state_text(r: WorkLogState) -> str:
     return f"{r.name} {r.version} ({r.status}) in {r.path}"
+
+
+def _update_text(r: WorkLogState) -> str:
+    return _state_text(r) + (f"\n{r.brief}" if r.brief else "")
 
 
 def _answer_text(r: WorkLogAnswer) -> str:
@@ -46,34 +50,37 @@ def _grouped(arguments: dict[str, Any]) -> dict[str, Any]:
 
 @WORKLOGS.tool(worklogs.open_worklog, WRITE, text=lambda r: r.brief or _state_text(r))
 def open_worklog(
-    name: LogName, title: Annotated[str | None, Field(description="This session's title.")] = None
+    name: LogName,
+    title: str | None = None,
+    long_running: Annotated[bool, Field(description="Add the summary sections.")] = False,
 ) -> WorkLogState:
-    """Start a session: creates the work log, or appends the next version carrying open next items,
-    blockers and hypotheses forward. Returns the resume brief: do its HIGH item first."""
+    """Start a session: creates the log or its next version, carrying open items forward.
+    Returns the resume brief: do its HIGH item first."""
 
 
 @WORKLOGS.tool(worklog_views.get_worklog, READ, text=_answer_text)
 def get_worklog(
-    name: Annotated[str | None, Field(description="Omit for the board of every workstream.")] = None,
-    entries: Annotated[int, Field(description="How many latest entries (1-20).")] = 3,
-    cursor: Annotated[str | None, Field(description="Board page: next_cursor of the previous one.")] = None,
+    name: Annotated[str | None, Field(description="Omit for the board.")] = None,
+    entries: Annotated[int, Field(description="Latest entries (1-20).")] = 3,
+    cursor: str | None = None,
+    evolution: Annotated[str | None, Field(description="Topic: its Evolution block.")] = None,
 ) -> WorkLogAnswer:
-    """One work log (last entries plus insights: progress, blockers, hypotheses, carried items,
-    decisions) or, without a name, the board of every workstream."""
+    """A work log's last entries and insights (metric trends, flags, decisions, features,
+    blockers); no name: the board."""
 
 
-@WORKLOGS.tool(worklogs.update_worklog, WRITE, text=_state_text, adapt=_grouped)
+@WORKLOGS.tool(worklogs.update_worklog, WRITE, text=_update_text, adapt=_grouped)
 def update_worklog(
     name: LogName,
     now: str | None = None,
     progress: Annotated[str | None, Field(description="e.g. '60% | API ✅ | UI ⏳'.")] = None,
-    next: Annotated[Lines, Field(description="Add items: '[HIGH] text', '[MED] [BLOCKED] text'.")] = None,
-    done: Annotated[Lines, Field(description="Items finished: moved from Next to Completed.")] = None,
-    decisions: Annotated[Lines, Field(description="'what: why (vs alternative)'.")] = None,
+    next: Annotated[Lines, Field(description="'[HIGH] text', '[MED] [BLOCKED] text'.")] = None,
+    done: Annotated[Lines, Field(description="Next items finished.")] = None,
+    decisions: Annotated[Lines, Field(description="'[Topic] what: why (supersedes v3)'.")] = None,
     files: Annotated[Lines, Field(description="'`path` (why)'.")] = None,
-    work: Annotated[Lines, Field(description="'+: path added', '~: changed', '!: fixed'.")] = None,
-    hypotheses: Annotated[Lines, Field(description="'H1: text | Open | evidence', 'H1 | Refuted | why'.")] = None,
-    dependencies: Annotated[Lines, Field(description="'Needs Other-Log (v5): what; Status: ...'.")] = None,
+    work: Annotated[Lines, Field(description="'+: added', '~: changed', '!: fixed'.")] = None,
+    hypotheses: Annotated[Lines, Field(description="'H1: text | Open | why', 'H1 | Refuted | why'.")] = None,
+    dependencies: Annotated[Lines, Field(description="'Needs Log (v5): what'.")] = None,
     works: str | None = None,
     fails: str | None = None,
     tried: str | None = None,
@@ -81,30 +88,37 @@ def update_worklog(
     solution: str | None = None,
     open: Annotated[str | None, Field(description="Open questions.")] = None,
     status: WorkStatus | None = None,
-    reason: Annotated[str | None, Field(description="Why the status changed.")] = None,
+    reason: Annotated[str | None, Field(description="Why.")] = None,
     review_checklist: Lines = None,
+    metrics: Annotated[dict[str, str] | None, Field(description="{'Latency': '180ms (target <200ms)'}")] = None,
+    features: Annotated[Lines, Field(description="'Auth: 60%', 'Auth: done|active|backlog Item'.")] = None,
+    lessons: Annotated[Lines, Field(description="'lesson → why'; learn: make them patterns.")] = None,
+    learn: bool = False,
+    blocks: Annotated[
+        dict[str, list[str]] | None,
+        Field(description="completed, deferred, priority, budget ['40%'], reviewer_notes, feedback."),
+    ] = None,
 ) -> WorkLogState:
-    """Fill the current session's entry: text fields replace, lists append. Earlier entries never
-    change. needs_review adds a review checklist."""
+    """Fill this session's entry (text replaces, lists append); only it and the summary
+    sections change."""
 
 
 @WORKLOGS.tool(worklogs.record_blocker, WRITE, text=_state_text)
 def record_blocker(
     name: LogName,
-    blocker: Annotated[str, Field(description="What blocks the work.")],
-    owner: Annotated[str | None, Field(description="Who can unblock it, e.g. '@ops-team'.")] = None,
+    blocker: str,
+    owner: Annotated[str | None, Field(description="e.g. '@ops-team'.")] = None,
     eta: str | None = None,
     workaround: str | None = None,
-    blocks: Annotated[Lines, Field(description="Next items it blocks (text prefixes); tagged [BLOCKED].")] = None,
+    blocks: Annotated[Lines, Field(description="Next items it blocks (prefixes).")] = None,
 ) -> WorkLogState:
-    """Record a blocker with owner, request time and ETA; status becomes blocked."""
+    """Record a blocker (owner, ETA); status becomes blocked."""
 
 
 @WORKLOGS.tool(worklogs.resolve_blocker, WRITE, text=_state_text)
 def resolve_blocker(
     name: LogName,
-    resolution: Annotated[str, Field(description="How it was resolved.")],
-    blocker: Annotated[str | None, Field(description="Part of its text; needed when several are open.")] = None,
+    resolution: str,
+    blocker: Annotated[str | None, Field(description="Part of its text, when several are open.")] = None,
 ) -> WorkLogState:
-    """Resolve a blocker: writes the resolution and its age, untags [BLOCKED] items; status
-    returns to in_progress when none is open."""
+    """Resolve a blocker, with how long it blocked; items and status unblock when none is open."""
