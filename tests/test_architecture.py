@@ -31,6 +31,7 @@ MAX_LINES = 400
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "model": ("devlore.codec", "devlore.service", "devlore.store", "devlore.server", "mcp", "os", "pathlib"),
     "errors": ("devlore.", "mcp", "os", "pathlib"),
+    "names": ("devlore.codec", "devlore.service", "devlore.store", "devlore.model", "mcp", "os", "pathlib"),
     "codec/": (
         "devlore.service",
         "devlore.store",

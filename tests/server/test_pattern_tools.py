@@ -253,7 +253,7 @@ BAD_CALLS: list[tuple[str, dict[str, Any], str]] = [
     (
         "add_pattern",
         {"name": "## Sneaky", "pattern": "p", "context": "c", "example": "e"},
-        "'name' '## Sneaky' needs letters or digits and must not start with '#'.",
+        "'name' '## Sneaky' must not start with '#'; give the name without it.",
     ),
     (
         "add_pattern",

@@ -14,6 +14,7 @@ from devlore.codec.pattern_entry import slugify
 from devlore.errors import AlreadyExists, InvalidArgument
 from devlore.layout import EPISODIC, WORK_TYPES, domain_file, domain_of
 from devlore.model import ConfidenceChange, ExperienceResult, NewPatternResult
+from devlore.names import name_key
 from devlore.service import health, validate
 from devlore.service.brain import Brain
 from devlore.service.patterns import insert_text, new_pattern, reinforce_text
@@ -98,7 +99,7 @@ def record_experience(
         )
         for p in new_patterns or []
     ]
-    if len({slugify(d.name) for _, d in drafts}) < len(drafts):
+    if len({name_key(d.name) for _, d in drafts}) < len(drafts):
         raise AlreadyExists("new_patterns names the same pattern twice; give each new pattern once.")
     touched = sorted({ref.path for ref in applied} | {path for path, _ in drafts})
     today = brain.today().isoformat()

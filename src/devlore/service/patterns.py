@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import cast
 
@@ -23,6 +24,7 @@ from devlore.model import (
     examples_needed,
     is_stale,
 )
+from devlore.names import name_key
 from devlore.service import health, validate
 from devlore.service.brain import Brain, PatternRef, parse_patterns, remember_parse
 from devlore.service.paging import page
@@ -328,20 +330,27 @@ def new_pattern(
 
 def insert_text(rel: str, text: str | None, new: edits.NewPattern, domain: str, today: str, brain: Brain) -> str:
     """The pure step of ``add_pattern``: refuse a duplicate anywhere, then insert the entry."""
-    slug = slugify(new.name)
-    for ref in brain.patterns():
-        if ref.path != rel and ref.entry.slug == slug:
-            raise AlreadyExists(
-                f"A pattern named '{ref.entry.name}' already exists in {ref.path}; "
-                "reinforce it with add_example instead of adding it again."
-            )
     if text is None:
         text = edits.new_file(domain_of(rel) or domain)
     pf = parse_patterns(rel, text)
-    for entry in pf.entries:
+    others = ((ref.path, ref.entry) for ref in brain.patterns() if ref.path != rel)
+    refuse_duplicate(new.name, [*others, *((rel, entry) for entry in pf.entries)])
+    return _with_footer(rel, pf, edits.insert_entry(pf, new), today, [*edits.levels(pf), "LOW"])
+
+
+def refuse_duplicate(name: str, known: Iterable[tuple[str, Entry]]) -> None:
+    """``AlreadyExists`` when ``name`` is an existing pattern's name: the same slug, or the same
+    after Unicode folding, punctuation dropped and look-alike letters mapped (``names.name_key``)."""
+    slug, key = slugify(name), name_key(name)
+    for path, entry in known:
         if entry.slug == slug:
             raise AlreadyExists(
-                f"A pattern named '{entry.name}' already exists in {rel}; "
+                f"A pattern named '{entry.name}' already exists in {path}; "
                 "reinforce it with add_example instead of adding it again."
             )
-    return _with_footer(rel, pf, edits.insert_entry(pf, new), today, [*edits.levels(pf), "LOW"])
+        if name_key(entry.name) == key:
+            raise AlreadyExists(
+                f"{name!r} is a near-duplicate of the pattern '{entry.name}' in {path} (the same letters and "
+                "digits once case, spaces, punctuation and look-alike letters are set aside). Reinforce it "
+                "with add_example, or choose a name that differs in letters or digits."
+            )
