@@ -92,6 +92,7 @@ class ConfidenceChange(BaseModel):
     examples: int = Field(description="Examples listed after the change.")
     confidence_before: str | None = Field(description="Level written before the call.")
     confidence_after: Level
+    unchanged: bool = Field(default=False, description="The same example was already listed; nothing added.")
 
 
 class NewPatternResult(BaseModel):
@@ -119,6 +120,7 @@ class ExperienceResult(BaseModel):
     path: str = Field(description="The episodic note written.")
     created: list[NewPatternResult]
     reinforced: list[ConfidenceChange]
+    unchanged: bool = Field(default=False, description="Already recorded (a retry); nothing was written.")
 
 
 class WorkflowResult(BaseModel):

@@ -156,6 +156,7 @@ async def test_add_example_moves_batch_loading_from_medium_to_high_and_rewrites_
         "examples": 5,
         "confidence_before": "MEDIUM",
         "confidence_after": "HIGH",
+        "unchanged": False,
     }
     assert text_of(result) == f"Batch Loading Related Rows: MEDIUM → HIGH (5 examples) in {DEV}"
 

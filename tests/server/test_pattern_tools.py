@@ -158,6 +158,7 @@ async def test_add_example_to_a_four_example_pattern_makes_it_high(connect: Clie
         "examples": 5,
         "confidence_before": "MEDIUM",
         "confidence_after": "HIGH",
+        "unchanged": False,
     }
     assert after["confidence"] == after["evidence_level"] == "HIGH"
     assert after["last_reinforced"] == "2026-11-20"

@@ -180,6 +180,13 @@ def _example_line(example: str) -> str:
     return _NUMBER.sub("", validate.one_line("example", example), count=1)
 
 
+def listed(entry: Entry, example: str, day: str) -> bool:
+    """The entry already lists this example line: as written (format A), or as format B writes
+    it (the date in its own brackets, left out of the text)."""
+    plain = re.sub(r"\s*\(\d{4}-\d{2}(?:-\d{2})?\)", "", example, count=1).strip()
+    return any(x.text == example or (entry.format == "B" and x.text == plain and x.date == day) for x in entry.examples)
+
+
 def reinforce_text(
     rel: str,
     text: str,
@@ -193,6 +200,12 @@ def reinforce_text(
     """The pure step of ``add_example``: the file's new text and the level change."""
     pf = parse_patterns(rel, text)
     entry = _named(pf, name, rel)
+    if listed(entry, example, day):  # a retried call: the evidence is counted once
+        count = len(entry.examples)
+        level = evidence_level(count)
+        return text, ConfidenceChange(
+            name=name, path=rel, examples=count, confidence_before=entry.stated, confidence_after=level, unchanged=True
+        )
     splices = edits.add_example(pf, entry, example, day, source)
     total = entry.fields.get("total saved")
     if minutes_saved and total is not None:
@@ -231,7 +244,8 @@ def add_example(
         files[ref.path], change = reinforce_text(
             ref.path, text, ref.entry.name, line, day, brain.today().isoformat(), source, time_saved_minutes
         )
-    health.after_write(brain, [health.reinforced(change, time_saved_minutes or 0)])
+    if not change.unchanged:
+        health.after_write(brain, [health.reinforced(change, time_saved_minutes or 0)])
     return change
 
 

@@ -35,7 +35,8 @@ def _as_inputs(arguments: dict[str, Any]) -> dict[str, Any]:
 
 
 def _recorded(r: ExperienceResult) -> str:
-    parts = [f"Wrote {r.path}"] + [change_text(c) for c in r.reinforced]
+    done = f"Already recorded as {r.path} (a retried call?); nothing was written" if r.unchanged else f"Wrote {r.path}"
+    parts = [done] + [change_text(c) for c in r.reinforced]
     parts += [f"New: {c.name} (LOW)" for c in r.created]
     return "\n".join(parts)
 

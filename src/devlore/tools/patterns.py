@@ -19,6 +19,8 @@ PATTERNS = ToolGroup("patterns")
 
 
 def change_text(c: ConfidenceChange) -> str:
+    if c.unchanged:
+        return f"{c.name}: already lists this example; nothing added ({c.confidence_after}, {c.examples} examples)"
     return f"{c.name}: {c.confidence_before} → {c.confidence_after} ({c.examples} examples) in {c.path}"
 
 
