@@ -66,6 +66,9 @@ class PatternList(BaseModel):
     total: int = Field(description="Patterns matching the filters, on all pages.")
     remaining: int = Field(default=0, description="Patterns after this page.")
     next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
+    problems: list[str] = Field(
+        default_factory=list, description="Unreadable files left out: fix, or run devlore check."
+    )
 
 
 class PatternDetail(BaseModel):
@@ -114,6 +117,9 @@ class Hit(BaseModel):
 class RecallResult(BaseModel):
     hits: list[Hit]
     note: str | None = Field(default=None, description="How the query was relaxed or respelled, if it was.")
+    problems: list[str] = Field(
+        default_factory=list, description="Unreadable files left out: fix, or run devlore check."
+    )
 
 
 class ExperienceResult(BaseModel):
@@ -199,3 +205,6 @@ class WorkLogAnswer(BaseModel):
     worklogs: list[BoardRow] = Field(default_factory=list, description="Without a name: the workstreams (paged).")
     remaining: int = 0
     next_cursor: str | None = None
+    problems: list[str] = Field(
+        default_factory=list, description="Unreadable files left out: fix, or run devlore check."
+    )

@@ -345,7 +345,13 @@ async def test_serve_on_an_empty_folder_creates_the_skeleton_and_a_usable_dev_pa
             )
 
     assert not listed.is_error, text_of(listed)
-    assert listed.structured_content == {"patterns": [], "total": 0, "remaining": 0, "next_cursor": None}
+    assert listed.structured_content == {
+        "patterns": [],
+        "total": 0,
+        "remaining": 0,
+        "next_cursor": None,
+        "problems": [],
+    }
     assert not added.is_error, text_of(added)
     assert added.structured_content == {
         "name": "Pin the Query Count",

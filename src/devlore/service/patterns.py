@@ -28,6 +28,7 @@ from devlore.names import name_key
 from devlore.service import health, validate
 from devlore.service.brain import Brain, PatternRef, parse_patterns, remember_parse
 from devlore.service.paging import page
+from devlore.service.problems import in_patterns
 
 __all__ = [
     "add_example",
@@ -112,7 +113,8 @@ def list_patterns(
     if len(shown) < len(chunk):
         end = int(cursor or 0) + len(shown)
         next_cursor, remaining = str(end), len(out) - end
-    return PatternList(patterns=shown, total=len(out), remaining=remaining, next_cursor=next_cursor)
+    problems = in_patterns(brain.problems, brain.pattern_paths(domain))
+    return PatternList(patterns=shown, total=len(out), remaining=remaining, next_cursor=next_cursor, problems=problems)
 
 
 def _same(kept: object, now: tuple[PatternFile, ...]) -> bool:

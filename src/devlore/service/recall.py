@@ -20,6 +20,7 @@ from devlore.layout import KIND_FOLDERS
 from devlore.model import Hit, RecallResult
 from devlore.service.brain import Brain
 from devlore.service.index import Candidate, Index
+from devlore.service.problems import of_kinds
 
 __all__ = ["FLOOR", "recall", "tokens"]
 
@@ -176,7 +177,7 @@ def recall(brain: Brain, index: Index, query: str, kinds: list[str] | None = Non
         said = re.search(rf"\b{re.escape(stem)}[^\W_]*", text)
         spelling.append(f"No memory says '{typed}'; searched for '{said[0] if said else stem}' instead.")
     notes = spelling + notes
-    return RecallResult(hits=hits, note=" ".join(notes) or None)
+    return RecallResult(hits=hits, note=" ".join(notes) or None, problems=of_kinds(index.problems(), wanted))
 
 
 def _spelled(index: Index, terms: list[Term]) -> tuple[list[Term], list[tuple[str, str]]]:

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from devlore.model import ConfidenceChange, Level, NewPatternResult, PatternDetail, PatternList
 from devlore.service import patterns
+from devlore.service.problems import note
 from devlore.tools.declare import READ, REWRITE, WRITE, DateArg, DomainArg, PatternArg, ToolGroup
 
 __all__ = ["PATTERNS", "change_text"]
@@ -27,7 +28,7 @@ def change_text(c: ConfidenceChange) -> str:
 def _listed(r: PatternList) -> str:
     more = f" ({r.remaining} more: cursor {r.next_cursor})" if r.next_cursor else ""
     names = "; ".join(f"{p.name} ({p.evidence_level})" for p in r.patterns)
-    return f"{r.total} patterns{more}: {names}"
+    return f"{r.total} patterns{more}: {names}" + (f"\n{note(r.problems)}" if r.problems else "")
 
 
 @PATTERNS.tool(patterns.list_patterns, READ, text=_listed)

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from devlore.model import WorkLogAnswer, WorkLogState, WorkStatus
 from devlore.service import worklog_views, worklogs
+from devlore.service.problems import note
 from devlore.tools.declare import READ, WRITE, ToolGroup
 
 __all__ = ["WORKLOGS"]
@@ -31,6 +32,7 @@ def _answer_text(r: WorkLogAnswer) -> str:
         rows = [f"{w.name} {w.version} {w.status}: {w.top_item or '-'}" for w in r.worklogs]
         if r.next_cursor:
             rows.append(f"({r.remaining} more: call again with cursor {r.next_cursor})")
+        rows += [note(r.problems)] if r.problems else []
         return "\n".join(rows) or "No work logs yet; start one with open_worklog."
     return f"{r.name} {r.version} ({r.status}), {len(r.entries)} entries shown"
 
