@@ -182,6 +182,12 @@ def _example_line(example: str) -> str:
     return _NUMBER.sub("", validate.one_line("example", example), count=1)
 
 
+def _iso(value: str | None) -> str | None:
+    """The ``YYYY-MM-DD`` a written date starts with, if it is one."""
+    m = re.match(r"\d{4}-\d{2}-\d{2}", value or "")
+    return m.group(0) if m else None
+
+
 def listed(entry: Entry, example: str, day: str) -> bool:
     """The entry already lists this example line: as written (format A), or as format B writes
     it (the date in its own brackets, left out of the text)."""
@@ -208,7 +214,9 @@ def reinforce_text(
         return text, ConfidenceChange(
             name=name, path=rel, examples=count, confidence_before=entry.stated, confidence_after=level, unchanged=True
         )
-    splices = edits.add_example(pf, entry, example, day, source)
+    # A back-filled example never moves Last reinforced backwards: it is the latest date.
+    latest = max(day, _iso(entry.last_reinforced) or day)
+    splices = edits.add_example(pf, entry, example, day, source, reinforced=latest)
     total = entry.fields.get("total saved")
     if minutes_saved and total is not None:
         now = (minutes(total.value) or 0) + minutes_saved
@@ -234,7 +242,7 @@ def add_example(
     time_saved_minutes: int | None = None,
 ) -> ConfidenceChange:
     line = _example_line(example)
-    day = validate.day(date or _full_date(line), brain.today())
+    day = validate.day(date or _full_date(line), brain.today(), "date" if date else "date in the example")
     source = validate.source(source_experience)
     if time_saved_minutes is not None and not 0 <= time_saved_minutes <= 100_000:
         raise InvalidArgument("time_saved_minutes must be between 0 and 100000.")
@@ -336,7 +344,7 @@ def new_pattern(
         context=validate.text("context", context),
         pattern=validate.text("pattern", pattern),
         example=_example_line(example),
-        day=validate.day(date or _full_date(example), brain.today()),
+        day=validate.day(date or _full_date(example), brain.today(), "date" if date else "date in the example"),
         why=validate.text("why", why, required=False) or None if why else None,
         time_saved=validate.one_line("time_saved", time_saved) if time_saved else None,
         time_label=_TIME_LABELS.get(domain, "Time saved per use"),

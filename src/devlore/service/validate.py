@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from devlore.errors import InvalidArgument
 from devlore.layout import check_relative
@@ -54,14 +54,22 @@ def check_size(arg: str, value: object) -> None:
 
 
 def day(value: str | None, default: date, arg: str = "date") -> str:
+    """A ``YYYY-MM-DD`` day, ``default`` (today) when omitted; a day more than one day after
+    today is refused (one day of slack for a caller in another time zone)."""
     if value is None or value == "":
         return default.isoformat()
     if not _DAY.match(value.strip()):
         raise InvalidArgument(f"Invalid {arg} {value!r}: use YYYY-MM-DD, e.g. {default.isoformat()}.")
     try:
-        return date.fromisoformat(value.strip()).isoformat()
+        when = date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidArgument(f"Invalid {arg} {value!r}: no such day. Use YYYY-MM-DD.") from None
+    if when > default + timedelta(days=1):
+        raise InvalidArgument(
+            f"Invalid {arg} {value!r}: it is in the future (today is {default.isoformat()}). "
+            "Give the day it happened, or omit it for today."
+        )
+    return when.isoformat()
 
 
 def level(value: str | None) -> Level | None:
