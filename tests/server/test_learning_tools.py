@@ -148,7 +148,10 @@ async def test_another_experience_with_the_same_title_gets_a_numbered_file(conne
             {"new_patterns": [{"name": "Batch Loading Related Rows", "pattern": "p", "context": "c"}]},
             "A pattern named 'Batch Loading Related Rows' already exists",
         ),
-        ({"work_type": "gardening"}, "Input should be 'code', 'client', 'content' or 'research'"),
+        (
+            {"work_type": "gardening"},
+            "'work_type' must be one of 'code', 'client', 'content' or 'research'; got 'gardening'.",
+        ),
         ({"quality": 11}, "quality is a score from 1 to 10."),
         ({"date": "2026-02-30"}, "Invalid date '2026-02-30': no such day."),
     ],

@@ -274,7 +274,7 @@ BAD_CALLS: list[tuple[str, dict[str, Any], str]] = [
     (
         "upgrade_confidence",
         {"pattern": "Batch Loading Related Rows", "level": "SUPREME"},
-        "Input should be 'LOW', 'MEDIUM' or 'HIGH'",
+        "'level' must be one of 'LOW', 'MEDIUM' or 'HIGH'; got 'SUPREME'.",
     ),
     ("recall", {"query": "the of and"}, "recall needs a query with at least one word"),
     (

@@ -305,6 +305,8 @@ def record_blocker(
 
 
 def _choose(open_ones: list[items.Blocker], which: str | None) -> items.Blocker:
+    if not open_ones:
+        raise NotFound("This work log has no open blocker, so there is nothing to resolve; nothing was changed.")
     hits = [b for b in open_ones if which.lower() in b.text.lower()] if which else open_ones
     listing = "; ".join(b.text for b in open_ones) or "none"
     if not hits:
