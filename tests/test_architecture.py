@@ -89,6 +89,7 @@ def test_mcp_is_imported_only_by_the_protocol_layer() -> None:
         "resources.py",
         "serve.py",
         "server.py",
+        "tools/arguments.py",
         "tools/declare.py",
         "tools/register.py",
     ]
