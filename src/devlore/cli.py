@@ -15,12 +15,11 @@ from devlore.errors import DevloreError, NotFound
 from devlore.git import GitError, Repo, merge_file
 from devlore.model import LEVELS
 from devlore.service.brain import Brain
-from devlore.service.check import check, staged_problems
+from devlore.service.check import check, staged_problems, warnings
 from devlore.service.doctor import doctor_checks, launch_command
 from devlore.service.new_brain import copy_example, init_root
-from devlore.service.patterns import list_patterns
 from devlore.service.roots import is_brain, require_brain
-from devlore.service.stats import memory_stats
+from devlore.service.stats import every_pattern, memory_stats, stale_by_domain
 from devlore.service.sync import commit_writes, conflict_hint, sync_brain
 from devlore.service.worklog_import import import_worklog, pick_source
 
@@ -171,8 +170,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.staged:
         return cmd_check_staged(args)
     root = brain_root(args)
-    problems = check(Brain(root))
-    for p in problems:
+    brain = Brain(root)
+    problems = check(brain)
+    for p in [*problems, *warnings(brain)]:
         print(f"{p.path}:{p.line}: {p.reason}")
     if problems:
         print(f"{len(problems)} problem(s); the files were left unchanged.", file=sys.stderr)
@@ -235,38 +235,42 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    s = memory_stats(_brain(args))
+    brain = _brain(args)
+    s = memory_stats(brain)
     print(f"Patterns: {s.patterns} (HIGH {s.by_level['HIGH']}, MEDIUM {s.by_level['MEDIUM']}, LOW {s.by_level['LOW']})")
-    print(f"Experiences: {s.experiences}  Workflows: {s.workflows}  Work logs: {s.worklogs}")
+    print(
+        ", ".join(_counted(n, word) for n, word in ((s.experiences, "experience"), (s.workflows, "workflow"))), end=""
+    )
+    print(f", {_counted(s.worklogs, 'work log')}")
     print(f"Time saved: ~{s.time_saved_minutes} min")
     for name in s.mismatched:
         print(f"Drifted: {name}")
-    for name in s.stale:
-        print(f"Stale: {name}")
+    for domain, names in stale_by_domain(brain).items():
+        print(f"Stale in {domain} ({len(names)}): {', '.join(names)}")
     for p in s.problems:
         print(f"Problem: {p.path}:{p.line}: {p.reason}")
     return 0
 
 
+def _counted(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def cmd_patterns(args: argparse.Namespace) -> int:
     brain = _brain(args)
-    rows = []
-    cursor: str | None = None
     try:
-        while True:  # people get every pattern: follow the pages
-            result = list_patterns(brain, level=args.level, domain=args.domain, cursor=cursor, limit=100)
-            rows += result.patterns
-            if (cursor := result.next_cursor) is None:
-                break
+        rows = every_pattern(brain, level=args.level, domain=args.domain)
     except DevloreError as exc:
         print(f"devlore: {exc}", file=sys.stderr)
         return 2
     for path, problem in sorted(brain.problems.items()):
         print(f"devlore: skipped {path}:{problem.line}: {problem.reason}", file=sys.stderr)
+    print(f"{'LEVEL':<6} {'EX':>2}     {'DOMAIN':<8} NAME")
     for p in rows:
-        drift = "" if p.confidence == p.evidence_level else f" (written {p.confidence})"
+        written = "" if p.confidence == p.evidence_level else f" (written {p.confidence})"
+        drift = f" [drift: {p.drift}]" if p.drift else ""
         stale = " [stale]" if p.stale else ""
-        print(f"{p.evidence_level:<6} {p.examples:>2} ex  {p.domain:<8} {p.name}{drift}{stale}")
+        print(f"{p.evidence_level:<6} {p.examples:>2} ex  {p.domain:<8} {p.name}{written}{drift}{stale}")
     return 0
 
 

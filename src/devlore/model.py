@@ -59,6 +59,7 @@ class PatternSummary(BaseModel):
     examples: int = Field(description="Number of examples listed.")
     last_reinforced: str | None
     stale: bool = Field(description="Not reinforced within the staleness window (90 days by default).")
+    drift: str | None = Field(default=None, description="What a hand edit left contradicting the examples.")
 
 
 class PatternList(BaseModel):
@@ -167,6 +168,7 @@ class WorkLogState(BaseModel):
     version: str = Field(description="Latest entry, e.g. 'v3'.")
     status: WorkStatus
     brief: str | None = Field(default=None, description="Resume brief (open_worklog only).")
+    note: str | None = Field(default=None, description="What the call could not do as asked.")
 
 
 class EntryView(BaseModel):

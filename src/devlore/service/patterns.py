@@ -8,6 +8,7 @@ from datetime import date
 from typing import cast
 
 from devlore.codec import pattern_edits as edits
+from devlore.codec.drift import entry_drift, footer_drift
 from devlore.codec.pattern_entry import Entry, minutes, slugify
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Splice
@@ -59,7 +60,15 @@ def summary(ref: PatternRef, stale_days: int = 90, today: object = None) -> Patt
         examples=e.example_count,
         last_reinforced=e.last_reinforced,
         stale=is_stale(e.last_reinforced, day, stale_days),
+        drift=drift(ref),
     )
+
+
+def drift(ref: PatternRef) -> str | None:
+    """What the entry, or its file's footer, states that the examples contradict; the next
+    write to the file repairs it."""
+    found = [entry_drift(ref.entry), (footer_drift(ref.file) or (0, None))[1]]
+    return "; ".join(d for d in found if d) or None
 
 
 def list_patterns(

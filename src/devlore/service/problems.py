@@ -36,8 +36,17 @@ def in_patterns(known: dict[str, InvalidDocument], paths: Iterable[str]) -> list
 
 
 def note(items: list[str]) -> str:
-    """The line a text answer ends with when files were left out of it."""
-    more = _MORE.match(items[-1]) if items else None
-    n = len(items) - 1 + int(more.group(1)) if more else len(items)
-    files = "1 file" if n == 1 else f"{n} files"
-    return f"{files} could not be read: {'; '.join(items)}. Fix {'it' if n == 1 else 'them'} or run devlore check."
+    """The lines a text answer ends with: files left out of it, and slips in files it read."""
+    unread = [i for i in items if ": warning: " not in i]
+    slips = [i for i in items if ": warning: " in i]
+    out: list[str] = []
+    if unread:
+        more = _MORE.match(unread[-1])
+        n = len(unread) - 1 + int(more.group(1)) if more else len(unread)
+        files = "1 file" if n == 1 else f"{n} files"
+        out.append(
+            f"{files} could not be read: {'; '.join(unread)}. Fix {'it' if n == 1 else 'them'} or run devlore check."
+        )
+    if slips:
+        out.append(f"To fix by hand: {'; '.join(slips)}.")
+    return "\n".join(out)

@@ -10,9 +10,10 @@ from devlore.errors import DevloreError, InvalidArgument
 from devlore.layout import WORKLOGS, directly_in
 from devlore.model import BoardRow, EntryView, Insights, WorkLogAnswer
 from devlore.service.brain import Brain
+from devlore.service.check import worklog_warnings
 from devlore.service.index import Index
 from devlore.service.paging import page
-from devlore.service.problems import of_kinds
+from devlore.service.problems import listed, of_kinds
 from devlore.service.worklog_files import existing, find_log, load
 
 __all__ = ["age", "board", "brief", "get_worklog", "open_hypotheses"]
@@ -195,6 +196,7 @@ def get_worklog(
         if index is not None:
             index.current()
         problems = of_kinds(index.problems(), ["worklog"]) if index is not None else []
+        problems += listed(worklog_warnings(brain))  # slips: the log is on the board, read as it says
         return WorkLogAnswer(worklogs=rows, next_cursor=next_cursor, remaining=remaining, problems=problems)
     base, rel = existing(brain, name)
     log = brain.derived(rel, "log", load)  # parsed again only when the file changed

@@ -17,6 +17,7 @@ from devlore.errors import Ambiguous, Conflict, InvalidArgument, InvalidDocument
 from devlore.model import WORK_STATUSES, WorkLogState
 from devlore.service import validate
 from devlore.service.brain import Brain
+from devlore.service.near_names import near_log
 from devlore.service.worklog_files import existing, find_log, load
 from devlore.service.worklog_views import age, brief, open_hypotheses
 
@@ -128,9 +129,14 @@ def _next_entry(log: WorkLog, title: str | None, when: str) -> tuple[list[str], 
     return out, status
 
 
-def open_worklog(brain: Brain, name: str, title: str | None = None) -> WorkLogState:
+def open_worklog(brain: Brain, name: str, title: str | None = None, create: bool = False) -> WorkLogState:
     base, rel = find_log(brain, name)
     heading = validate.one_line("title", title, 200) if title else None
+    if not create and not brain.store.exists(rel) and (near := near_log(brain, base)) is not None:
+        raise NotFound(
+            f"No work log named '{base}', but '{near}' exists (one letter apart); nothing was written. "
+            f"Call open_worklog with name '{near}' to continue it, or with create: true to start '{base}'."
+        )
     when = brain.now()
     with brain.transaction(rel) as files:
         text = files[rel]
@@ -203,8 +209,7 @@ def _next_and_done(log: WorkLog, entry: WLEntry, new: list[str], done: list[str]
     finished = entry.lines_of(log.lines, "completed")
     for raw in done:
         text = items.NextItem.parse_arg(raw).text
-        match = next((t for t in todo if items.same_item(t.text, text)), None)
-        match = match or next((t for t in todo if t.text.lower().startswith(text.lower())), None)
+        match = _in_next(todo, text)
         if match is not None:
             todo.remove(match)
         finished.append(f"- ✅ {match.text if match else text}")
@@ -214,6 +219,16 @@ def _next_and_done(log: WorkLog, entry: WLEntry, new: list[str], done: list[str]
     if done:
         out["completed"] = _field("completed", entry.inline("completed"), finished)
     return out
+
+
+def _in_next(todo: list[items.NextItem], text: str) -> items.NextItem | None:
+    """The Next item ``text`` names: the same item, else the first that starts with it."""
+    match = next((t for t in todo if items.same_item(t.text, text)), None)
+    return match or next((t for t in todo if t.text.lower().startswith(text.lower())), None)
+
+
+def _noted(state: WorkLogState, notes: list[str]) -> WorkLogState:
+    return state.model_copy(update={"note": " ".join(notes)}) if notes else state
 
 
 SCALARS = ("now", "progress", "works", "fails", "tried", "dead_ends", "solution", "open")
@@ -242,7 +257,12 @@ def update_worklog(
         if key not in FIELDS:
             raise InvalidArgument(f"Unknown work-log field {key!r}.")
 
+    notes: list[str] = []
+
     def change(log: WorkLog, entry: WLEntry) -> tuple[list[Splice], str]:
+        todo = items.parse_items(entry.lines_of(log.lines, "next"))
+        missing = [d for d in _lines("done", done) if _in_next(todo, items.NextItem.parse_arg(d).text) is None]
+        notes[:] = [f"Not in Next, recorded as completed anyway: {'; '.join(missing)}."] if missing else []
         updates = {k: _field(k, v) for k, v in plain.items()}
         for key, values in more.items():
             updates[key] = _append(log, entry, key, values, bullet=key != "work")
@@ -257,7 +277,7 @@ def update_worklog(
             updates["review_checklist"] = _field("review_checklist", "", [f"- [ ] {c}" for c in checks])
         return _fill(entry, updates), final
 
-    return _edit(brain, name, change)
+    return _noted(_edit(brain, name, change), notes)
 
 
 def _blockers(log: WorkLog, entry: WLEntry) -> list[items.Blocker]:
@@ -293,7 +313,13 @@ def record_blocker(
     tagged = _lines("blocks", blocks)
     when = brain.now()
 
+    notes: list[str] = []
+
     def change(log: WorkLog, entry: WLEntry) -> tuple[list[Splice], str]:
+        todo = items.parse_items(entry.lines_of(log.lines, "next"))
+        loose = [w for w in tagged if not any(t.text.lower().startswith(w.lower()) for t in todo)]
+        named = ", ".join(repr(w) for w in loose)
+        notes[:] = [f"No Next item starts with {named}; nothing was tagged [BLOCKED] for it."] if loose else []
         current = _blockers(log, entry)
         current.append(items.Blocker(what, requested=when, **extra))
         updates = {"blockers": items.render_blockers(current), "status": _field("status", f"blocked ({what})")}
@@ -301,7 +327,7 @@ def record_blocker(
             updates["next"] = tags
         return _fill(entry, updates), "blocked"
 
-    return _edit(brain, name, change)
+    return _noted(_edit(brain, name, change), notes)
 
 
 def _choose(open_ones: list[items.Blocker], which: str | None) -> items.Blocker:

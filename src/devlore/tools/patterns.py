@@ -27,7 +27,7 @@ def change_text(c: ConfidenceChange) -> str:
 
 def _listed(r: PatternList) -> str:
     more = f" ({r.remaining} more: cursor {r.next_cursor})" if r.next_cursor else ""
-    names = "; ".join(f"{p.name} ({p.evidence_level})" for p in r.patterns)
+    names = "; ".join(f"{p.name} ({p.evidence_level}{f', drift: {p.drift}' if p.drift else ''})" for p in r.patterns)
     return f"{r.total} patterns{more}: {names}" + (f"\n{note(r.problems)}" if r.problems else "")
 
 

@@ -24,7 +24,7 @@ Lines = list[str] | None
 
 
 def _state_text(r: WorkLogState) -> str:
-    return f"{r.name} {r.version} ({r.status}) in {r.path}"
+    return f"{r.name} {r.version} ({r.status}) in {r.path}" + (f"\nNote: {r.note}" if r.note else "")
 
 
 def _answer_text(r: WorkLogAnswer) -> str:
@@ -48,7 +48,9 @@ def _grouped(arguments: dict[str, Any]) -> dict[str, Any]:
 
 @WORKLOGS.tool(worklogs.open_worklog, WRITE, text=lambda r: r.brief or _state_text(r))
 def open_worklog(
-    name: LogName, title: Annotated[str | None, Field(description="This session's title.")] = None
+    name: LogName,
+    title: Annotated[str | None, Field(description="This session's title.")] = None,
+    create: Annotated[bool, Field(description="Start it though a log one letter apart exists.")] = False,
 ) -> WorkLogState:
     """Start a session: creates the work log, or appends the next version carrying open next items,
     blockers and hypotheses forward. Returns the resume brief: do its HIGH item first."""
