@@ -54,7 +54,7 @@ def record_experience(
     ] = "code",
     result: Literal["SUCCESS", "PARTIAL", "BLOCKED"] = "SUCCESS",
     patterns_applied: Annotated[
-        list[str] | None, Field(description="Existing patterns this task used; each is reinforced.")
+        list[str] | None, Field(description="Existing patterns used (reinforced once each).")
     ] = None,
     new_patterns: Annotated[list[NewPatternArg] | None, Field(description="Patterns learned here.")] = None,
     example: Annotated[str | None, Field(description="Example line for reinforcements; default derived.")] = None,
@@ -65,7 +65,7 @@ def record_experience(
     date: DateArg = None,
 ) -> ExperienceResult:
     """The /learn step after a task: writes the episodic note and reinforces or creates every
-    pattern named, all or nothing. Returns the note's path and the level changes."""
+    pattern named, all or nothing."""
 
 
 @LEARNING.tool(

@@ -34,4 +34,4 @@ def recall(
     limit: Annotated[int, Field(description="Hits to return (1-25).")] = 8,
 ) -> RecallResult:
     """Search all memory (patterns, experiences, workflows, work logs), best first. Call before
-    a task; read a hit in full with get_pattern or its resource."""
+    a task; read a hit with get_pattern."""

@@ -50,7 +50,7 @@ def _grouped(arguments: dict[str, Any]) -> dict[str, Any]:
 def open_worklog(
     name: LogName,
     title: Annotated[str | None, Field(description="This session's title.")] = None,
-    create: Annotated[bool, Field(description="Start it though a log one letter apart exists.")] = False,
+    create: Annotated[bool, Field(description="Confirm a near name.")] = False,
 ) -> WorkLogState:
     """Start a session: creates the work log, or appends the next version carrying open next items,
     blockers and hypotheses forward. Returns the resume brief: do its HIGH item first."""
