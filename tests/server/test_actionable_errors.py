@@ -37,6 +37,11 @@ REFUSED = [
     ("update_worklog", {"name": LOG, "now": "x" * 110_000}, "Argument 'now' is 110,000 bytes; the limit is 100,000."),
     ("get_pattern", {"pattern": "  "}, "pattern must not be empty: give a pattern's name, slug or the start"),
     ("add_example", {"pattern": "", "example": "e"}, "pattern must not be empty"),
+    (
+        "add_pattern",
+        {"name": "N", "pattern": "p", "context": "c", "example": "e", "date": "2026-11-01"},
+        "'date' is not an argument of add_pattern; it takes name, pattern, context, example, domain, why,",
+    ),
 ]
 
 

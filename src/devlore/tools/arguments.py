@@ -4,7 +4,8 @@ The SDK validates a call's arguments against the tool's input schema before devl
 them, and its error is pydantic's text (with documentation URLs). ``checked_call`` wraps that
 step: enum arguments (levels, statuses, kinds) are matched case-insensitively first, and a
 refusal becomes one sentence per argument, naming it as the caller sent it and saying what is
-allowed: ``'level' must be one of 'LOW', 'MEDIUM' or 'HIGH'; got 'SUPREME'.``
+allowed: ``'level' must be one of 'LOW', 'MEDIUM' or 'HIGH'; got 'SUPREME'.`` An argument the
+tool does not take is refused too (the SDK would drop it without a word).
 """
 
 from __future__ import annotations
@@ -80,6 +81,14 @@ async def checked_call(
 ) -> T:
     """``call(name, arguments)`` with enums matched case-insensitively, and the SDK's argument
     refusal reworded by ``describe`` (still a ``ToolError``, still caused by the validation)."""
+    known: dict[str, Any] | None = schema.get("properties")
+    unknown = sorted(set(arguments) - set(known)) if known is not None else []
+    if known is not None and unknown:  # the SDK would drop them silently: the call would not do what was meant
+        takes = ", ".join(known)
+        raise ToolError(
+            f"Error executing tool {name}: {', '.join(repr(u) for u in unknown)} "
+            f"{'is not an argument' if len(unknown) == 1 else 'are not arguments'} of {name}; it takes {takes}."
+        )
     try:
         return await call(name, normalised(arguments, schema))
     except ToolError as exc:
