@@ -11,6 +11,7 @@ import pytest
 
 from devlore.names import name_key, refuse_controls, slugify
 from tests.conftest import DEV, PM, ClientFactory, snapshot
+from tests.server.refusals import cases, refused
 from tests.server.test_pattern_tools import error, ok
 
 pytestmark = pytest.mark.anyio
@@ -42,17 +43,12 @@ CONTROLS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("tool", "args", "expected"), CONTROLS, ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(CONTROLS)]
-)
+@pytest.mark.parametrize(("tool", "args", "expected"), CONTROLS, ids=cases(CONTROLS))
 async def test_a_control_or_invisible_character_is_refused_with_its_code_point_and_changes_nothing(
     connect: ClientFactory, root: Path, tool: str, args: dict[str, Any], expected: str
 ) -> None:
-    before = snapshot(root)
-    async with connect() as client:
-        message = await error(client, tool, args)
+    message = await refused(connect, root, tool, args)
     assert expected in message
-    assert snapshot(root) == before
 
 
 async def test_multi_line_text_keeps_newlines_and_tabs(connect: ClientFactory, root: Path) -> None:
