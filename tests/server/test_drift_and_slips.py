@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from devlore.service.near_names import one_edit_apart
 from tests.conftest import CONTENT, ClientFactory, snapshot
 from tests.server.test_pattern_tools import error, ok, text
 
@@ -126,3 +127,18 @@ async def test_open_worklog_one_letter_from_an_existing_log_asks_for_create(conn
         "memory/worklogs/Ledger-Exports-WorkLog.md",
         "memory/worklogs/Payroll-Import-WorkLog.md",
     )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ("Search Revamps", "Search-Revamp", True),
+        ("search_revamp", "Search-Revamp", False),  # the same name, spelled another way
+        ("Search-Revamq", "Search-Revamp", True),
+        ("Bench-Log-1", "Bench-Log-0", False),  # numbered logs are distinct
+        ("Bench-Log-10", "Bench-Log-1", False),
+        ("Auth", "Payments", False),
+    ],
+)
+def test_one_letter_apart_means_a_letter_not_a_digit_or_a_separator(a: str, b: str, near: bool) -> None:
+    assert one_edit_apart(a, b) is near

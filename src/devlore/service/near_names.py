@@ -11,7 +11,8 @@ __all__ = ["near_log", "one_edit_apart"]
 
 
 def one_edit_apart(a: str, b: str) -> bool:
-    """One letter inserted, removed or changed (case and ``-``/``_``/space aside), not equal."""
+    """One letter inserted, removed or changed (case and ``-``/``_``/space aside), not equal.
+    A digit that differs is no slip: ``Bench-Log-1`` and ``Bench-Log-2`` are two logs."""
     a, b = (s.casefold().replace("_", "-").replace(" ", "-") for s in (a, b))
     if a == b or abs(len(a) - len(b)) > 1:
         return False
@@ -19,9 +20,9 @@ def one_edit_apart(a: str, b: str) -> bool:
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
     if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :]
+        return a[i].isalpha() and b[i].isalpha() and a[i + 1 :] == b[i + 1 :]
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer[i + 1 :] == shorter[i:]
+    return longer[i].isalpha() and longer[i + 1 :] == shorter[i:]
 
 
 def near_log(brain: Brain, name: str) -> str | None:
