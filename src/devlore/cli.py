@@ -348,7 +348,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("doctor", parents=[at], help="check the set-up and print client configuration")
     s.set_defaults(func=cmd_doctor)
     s = sub.add_parser("patterns", parents=[at], help="list patterns for people")
-    s.add_argument("--level", choices=LEVELS)
+    s.add_argument("--level", choices=LEVELS, type=str.upper, help="HIGH, MEDIUM or LOW (any case)")
     s.add_argument("--domain")
     s.set_defaults(func=cmd_patterns)
     s = sub.add_parser(

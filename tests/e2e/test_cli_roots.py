@@ -98,3 +98,10 @@ def test_serve_on_a_terminal_says_it_created_a_brain_and_hints_with_absolute_pat
     root = tmp_path / "fresh"
     assert lines[0] == f"devlore: created a new brain at {root} (no memory/ folder was there)\n"
     assert lines[2] == f"  claude mcp add devlore -- devlore serve --root {root}\n"
+
+
+def test_patterns_takes_a_level_in_any_case(brain: Path) -> None:
+    lower = devlore("patterns", "--root", str(brain), "--level", "high")
+    upper = devlore("patterns", "--root", str(brain), "--level", "HIGH")
+    assert lower.returncode == upper.returncode == 0
+    assert lower.stdout == upper.stdout and "HIGH" in lower.stdout
