@@ -14,6 +14,7 @@ from pathlib import Path
 from devlore.errors import DevloreError, NotFound
 from devlore.git import GitError, Repo, merge_file
 from devlore.model import LEVELS
+from devlore.names import counted
 from devlore.service.brain import Brain
 from devlore.service.check import check, staged_problems, warnings
 from devlore.service.doctor import doctor_checks, launch_command
@@ -238,10 +239,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     brain = _brain(args)
     s = memory_stats(brain)
     print(f"Patterns: {s.patterns} (HIGH {s.by_level['HIGH']}, MEDIUM {s.by_level['MEDIUM']}, LOW {s.by_level['LOW']})")
-    print(
-        ", ".join(_counted(n, word) for n, word in ((s.experiences, "experience"), (s.workflows, "workflow"))), end=""
-    )
-    print(f", {_counted(s.worklogs, 'work log')}")
+    counts = ((s.experiences, "experience"), (s.workflows, "workflow"), (s.worklogs, "work log"))
+    print(", ".join(counted(n, word) for n, word in counts))
     print(f"Time saved: ~{s.time_saved_minutes} min")
     for name in s.mismatched:
         print(f"Drifted: {name}")
@@ -250,10 +249,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for p in s.problems:
         print(f"Problem: {p.path}:{p.line}: {p.reason}")
     return 0
-
-
-def _counted(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def cmd_patterns(args: argparse.Namespace) -> int:

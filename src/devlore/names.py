@@ -13,7 +13,7 @@ import unicodedata
 
 from devlore.errors import InvalidArgument
 
-__all__ = ["CONFUSABLES", "control_at", "name_key", "refuse_controls", "slugify"]
+__all__ = ["CONFUSABLES", "control_at", "counted", "name_key", "refuse_controls", "slugify"]
 
 # Letters of other scripts that look like a Latin letter, by their lower-case form (the key is
 # case-folded first). A curated table of the Cyrillic and Greek look-alikes, not Unicode's full
@@ -105,3 +105,8 @@ def slugify(name: str) -> str:
     digest = hashlib.blake2s(slug.encode("utf-8"), digest_size=4).hexdigest()
     cut = slug.encode("utf-8")[: _SLUG_BYTES - 9].decode("utf-8", "ignore").rstrip("-")
     return f"{cut}-{digest}"
+
+
+def counted(n: int, word: str) -> str:
+    """``1 experience``, ``2 experiences``: a count in words people read."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

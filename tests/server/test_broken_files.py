@@ -75,3 +75,11 @@ async def test_many_broken_files_are_named_up_to_five_with_a_count(connect: Clie
     problems = listed.structured_content["problems"]
     assert len(problems) == 6 and problems[-1] == "… and 2 more"
     assert "\n7 files could not be read: " in text(listed) and text(listed).endswith("Fix them or run devlore check.")
+
+
+async def test_memory_stats_counts_in_words(connect: ClientFactory, root: Path) -> None:
+    break_pm(root)
+    async with connect() as client:
+        stats = await client.call_tool("memory_stats", {})
+    assert text(stats).startswith("13 patterns (HIGH 3, MEDIUM 7, LOW 3), 14 experiences, 2 workflows, ")
+    assert text(stats).endswith(" min saved, 1 problem file")
