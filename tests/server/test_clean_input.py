@@ -137,3 +137,11 @@ def test_name_key_folds_case_punctuation_width_and_look_alikes() -> None:
     assert slugify("Café Ünïcode") == "caf-ncode"  # Latin slugs are the ones brains already have
     assert refuse_controls("x", "a\tb\nc", multiline=True) == "a\tb\nc"
     assert PM  # the fixture brain has a second pattern file the rule reaches across
+
+
+async def test_a_work_log_named_in_another_script_is_opened_and_read_back(connect: ClientFactory, root: Path) -> None:
+    async with connect() as client:
+        opened = await ok(client, "open_worklog", {"name": "Ошибка в логах", "title": "Первая сессия"})
+        again = await ok(client, "get_worklog", {"name": "ошибка-в-логах"})
+    assert opened["path"] == "memory/worklogs/Ошибка-в-логах-WorkLog.md"
+    assert (again["name"], again["version"]) == ("Ошибка-в-логах", "v1")
