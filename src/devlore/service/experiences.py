@@ -7,7 +7,9 @@ failed write puts back what was already written.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import count
 
 from devlore.codec import episodes
 from devlore.codec.pattern_entry import slugify
@@ -34,13 +36,16 @@ class NewPatternInput:
     domain: str | None = None
 
 
-def _episode_path(brain: Brain, folder: str, day: str, title: str) -> str:
+def _episode_paths(folder: str, day: str, title: str) -> Iterator[str]:
+    """Where a note goes: ``<day>-<slug>.md``, then ``-2``, ``-3``, … when taken."""
     slug = slugify(title)[:60].strip("-") or "experience"
     base = f"{EPISODIC}/{folder}/{day}-{slug}"
-    rel, n = f"{base}.md", 2
-    while brain.store.exists(rel):
-        rel, n = f"{base}-{n}.md", n + 1
-    return rel
+    yield f"{base}.md"
+    yield from (f"{base}-{n}.md" for n in count(2))
+
+
+def _episode_path(brain: Brain, folder: str, day: str, title: str) -> str:
+    return next(rel for rel in _episode_paths(folder, day, title) if not brain.store.exists(rel))
 
 
 def _checks(result: str, work_type: str, quality: int | None, minutes: int | None) -> str:
@@ -153,15 +158,14 @@ def record_experience(
 def _recorded_before(brain: Brain, folder: str, story: episodes.EpisodeDraft) -> str | None:
     """An episode already written from the same arguments (a client retrying after a timeout):
     the same title, project, date, context, story, solution and result."""
-    slug = slugify(story.title)[:60].strip("-") or "experience"
-    base = f"{EPISODIC}/{folder}/{story.date}-{slug}"
     core = episodes.core(story)
-    rel, n = f"{base}.md", 2
-    while (text := brain.store.read(rel)) is not None:
+    for rel in _episode_paths(folder, story.date, story.title):
+        text = brain.store.read(rel)
+        if text is None:
+            return None
         if all(part in text.replace("\r\n", "\n") for part in core):
             return rel
-        rel, n = f"{base}-{n}.md", n + 1
-    return None
+    return None  # unreachable: the paths run on until one is free
 
 
 def _has_pattern(text: str | None, path: str, name: str) -> bool:
