@@ -78,7 +78,7 @@ class BrainServer(MCPServer[Any]):
         wanted = prompt.arguments or [] if prompt is not None else []
         missing = [a.name for a in wanted if a.required and a.name not in (arguments or {})]
         if missing:
-            logger.info("Prompt %r called without %s", name, ", ".join(missing))
+            logger.warning("Prompt %r called without %s", name, ", ".join(missing))
             raise MCPError(INVALID_PARAMS, f"Prompt '{name}' needs the argument {', '.join(repr(m) for m in missing)}.")
         return await super().get_prompt(name, arguments, context)
 
