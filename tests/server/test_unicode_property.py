@@ -87,7 +87,11 @@ async def every_write_tool(root: Path, name: str, other: str, text: str, line: s
             assert learned["created"][0]["name"] == other.strip()
             assert other.strip() in await listed_names(client)
             assert (root / learned["path"]).is_file()
-        await attempt(client, root, "promote_to_workflow", {"pattern": HIGH, "steps": [line], "checklist": [text]})
+        flow = await attempt(
+            client, root, "promote_to_workflow", {"pattern": HIGH, "steps": [line], "checklist": [text]}
+        )
+        if flow is not None:
+            assert (root / flow["path"]).read_text(encoding="utf-8").startswith(f"# {HIGH}\n")
         await attempt(client, root, "upgrade_confidence", {"pattern": HIGH})
         opened = await attempt(client, root, "open_worklog", {"name": name, "title": line})
         if opened is not None:
