@@ -31,6 +31,7 @@ MAX_LINES = 400
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "model": ("devlore.codec", "devlore.service", "devlore.store", "devlore.server", "mcp", "os", "pathlib"),
     "errors": ("devlore.", "mcp", "os", "pathlib"),
+    "names": ("devlore.codec", "devlore.service", "devlore.store", "devlore.model", "mcp", "os", "pathlib"),
     "codec/": (
         "devlore.service",
         "devlore.store",
@@ -52,6 +53,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "hosts/": ("devlore.server", "devlore.serve", "devlore.tools", "devlore.cli", "devlore.hooks", "mcp"),
     "hooks/": ("devlore.server", "devlore.serve", "devlore.tools", "devlore.cli", "devlore.hosts", "mcp"),
     "cli_hosts": ("devlore.server", "devlore.serve", "devlore.tools", "devlore.cli", "mcp"),
+    "cli_people": ("devlore.server", "devlore.serve", "devlore.tools", "devlore.cli", "mcp"),
     # The board reads through the services (and the pure codecs, the watcher for live updates);
     # it never writes (no store, files or git), and nothing but serve.py imports it.
     "board/": (
@@ -106,6 +108,7 @@ def test_mcp_is_imported_only_by_the_protocol_layer() -> None:
         "resources.py",
         "serve.py",
         "server.py",
+        "tools/arguments.py",
         "tools/declare.py",
         "tools/register.py",
     ]

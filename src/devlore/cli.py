@@ -13,17 +13,14 @@ import threading
 from pathlib import Path
 
 from devlore.cli_hosts import add_commands
-from devlore.errors import DevloreError
+from devlore.cli_people import add_commands as add_people_commands
+from devlore.errors import DevloreError, NotFound
 from devlore.git import GitError, Repo, merge_file
-from devlore.model import LEVELS
 from devlore.service.brain import Brain
-from devlore.service.check import check, staged_problems
-from devlore.service.doctor import doctor_checks, launch_command
+from devlore.service.check import check, staged_problems, warnings
 from devlore.service.new_brain import copy_example, init_root
-from devlore.service.patterns import list_patterns
-from devlore.service.stats import memory_stats
+from devlore.service.roots import is_brain, require_brain
 from devlore.service.sync import commit_writes, conflict_hint, sync_brain
-from devlore.service.worklog_import import import_worklog, pick_source
 
 __all__ = ["main"]
 
@@ -33,8 +30,21 @@ def default_root() -> Path:
     return Path(env).expanduser() if env else Path.home() / "devlore"
 
 
-def _brain(root: Path | None) -> Brain:
-    return Brain(root or default_root())
+def given_root(args: argparse.Namespace) -> Path:
+    """The folder a command was given: ``--root DIR`` (or ``init``/``check``'s positional
+    ``DIR``), else ``$DEVLORE_ROOT``, else ``~/devlore``; absolute."""
+    chosen = getattr(args, "root", None) or getattr(args, "dir", None) or default_root()
+    return Path(chosen).expanduser().resolve()
+
+
+def brain_root(args: argparse.Namespace) -> Path:
+    """``given_root``, refused (``NotFound``, naming the nearest brain) unless it is a brain:
+    only ``serve`` and ``init`` create one."""
+    return require_brain(given_root(args))
+
+
+def _brain(args: argparse.Namespace) -> Brain:
+    return Brain(brain_root(args))
 
 
 # A server gathers writes for this long before rewriting brain-health/ once (service/health.py).
@@ -70,14 +80,16 @@ def _http_token(args: argparse.Namespace) -> tuple[bool, str | None]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    root = (args.root or default_root()).expanduser()
+    root = given_root(args)
     token: str | None = None
     if args.http:
         ok, token = _http_token(args)
         if not ok:
             return 2
-    if init_root(root):
-        print(f"devlore: created a new brain at {root}", file=sys.stderr)
+    was_brain = is_brain(root)
+    init_root(root)
+    if not was_brain:
+        print(f"devlore: created a new brain at {root} (no memory/ folder was there)", file=sys.stderr)
     if not args.http and sys.stdin.isatty():
         print(
             f"devlore serves the brain at {root} over stdio (MCP). It is meant to be started by a client:\n"
@@ -85,7 +97,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "Press Ctrl-C to stop.",
             file=sys.stderr,
         )
-    brain = _brain(root)
+    brain = Brain(root)
     brain.health_delay = HEALTH_DELAY
     try:
         stop = _team(args, brain)
@@ -114,12 +126,11 @@ def cmd_board(args: argparse.Namespace) -> int:
     ok, token = _http_token(args)
     if not ok:
         return 2
-    root = (args.root or default_root()).expanduser()
-    init_root(root)
+    root = brain_root(args)  # read-only: it never creates a brain
     from devlore import serve  # the HTTP stack: loaded only for `serve` and `board`
 
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: the server has stopped cleanly
-        serve.board(_brain(root), token, args.host, args.port, args.allowed_host, args.open)
+        serve.board(Brain(root), token, args.host, args.port, args.allowed_host, args.open)
     return 0
 
 
@@ -144,8 +155,8 @@ def read_token(token_file: Path | None) -> str | None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     if args.example:
-        return init_example(args.dir)
-    root = (args.dir or default_root()).expanduser()
+        return init_example(args.root or args.dir)
+    root = given_root(args)
     made = init_root(root)
     print(f"{'Created' if made else 'Already a brain:'} {root}")
     return 0
@@ -178,12 +189,10 @@ def init_example(dest: Path | None) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     if args.staged:
         return cmd_check_staged(args)
-    root = (args.dir or default_root()).expanduser()
-    if not root.is_dir():
-        print(f"{root}: no such directory; create a brain with `devlore init {root}`.", file=sys.stderr)
-        return 2
-    problems = check(_brain(root))
-    for p in problems:
+    root = brain_root(args)
+    brain = Brain(root)
+    problems = check(brain)
+    for p in [*problems, *warnings(brain)]:
         print(f"{p.path}:{p.line}: {p.reason}")
     if problems:
         print(f"{len(problems)} problem(s); the files were left unchanged.", file=sys.stderr)
@@ -193,7 +202,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_check_staged(args: argparse.Namespace) -> int:
-    root = (args.dir or default_root()).expanduser()
+    root = given_root(args)  # git's pre-commit hook: the staged files decide, not the work tree
     try:
         problems = staged_problems(root)
     except GitError as exc:
@@ -213,7 +222,7 @@ def cmd_check_staged(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    root = (args.root or default_root()).expanduser()
+    root = brain_root(args)
     try:
         report = sync_brain(root)
     except GitError as exc:
@@ -230,7 +239,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_git_setup(args: argparse.Namespace) -> int:
-    root = (args.root or default_root()).expanduser()
+    root = brain_root(args)
     try:
         lines = Repo.find(root).setup()
     except (GitError, OSError) as exc:
@@ -245,89 +254,13 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     return merge_file(args.base, args.ours, args.theirs, args.path)
 
 
-def cmd_stats(args: argparse.Namespace) -> int:
-    s = memory_stats(_brain(args.root))
-    print(f"Patterns: {s.patterns} (HIGH {s.by_level['HIGH']}, MEDIUM {s.by_level['MEDIUM']}, LOW {s.by_level['LOW']})")
-    print(f"Experiences: {s.experiences}  Workflows: {s.workflows}  Work logs: {s.worklogs}")
-    print(f"Time saved: ~{s.time_saved_minutes} min")
-    for name in s.mismatched:
-        print(f"Drifted: {name}")
-    for name in s.stale:
-        print(f"Stale: {name}")
-    for p in s.problems:
-        print(f"Problem: {p.path}:{p.line}: {p.reason}")
-    return 0
-
-
-def cmd_patterns(args: argparse.Namespace) -> int:
-    brain = _brain(args.root)
-    rows = []
-    cursor: str | None = None
-    try:
-        while True:  # people get every pattern: follow the pages
-            result = list_patterns(brain, level=args.level, domain=args.domain, cursor=cursor, limit=100)
-            rows += result.patterns
-            if (cursor := result.next_cursor) is None:
-                break
-    except DevloreError as exc:
-        print(f"devlore: {exc}", file=sys.stderr)
-        return 2
-    for path, problem in sorted(brain.problems.items()):
-        print(f"devlore: skipped {path}:{problem.line}: {problem.reason}", file=sys.stderr)
-    for p in rows:
-        drift = "" if p.confidence == p.evidence_level else f" (written {p.confidence})"
-        stale = " [stale]" if p.stale else ""
-        print(f"{p.evidence_level:<6} {p.examples:>2} ex  {p.domain:<8} {p.name}{drift}{stale}")
-    return 0
-
-
-def cmd_import_worklog(args: argparse.Namespace) -> int:
-    path: Path = args.path.expanduser()
-    if not path.is_file():
-        print(f"devlore: {path} is not a file; give a WorkLog.md, WorkLog vN.md or DEVLOG.md.", file=sys.stderr)
-        return 2
-    source = pick_source(path)
-    try:
-        text = source.read_bytes().decode("utf-8")
-        state = import_worklog(_brain(args.root), text, str(source), args.name)
-    except UnicodeDecodeError:
-        print(f"devlore: {source} is not UTF-8 text; nothing was imported.", file=sys.stderr)
-        return 1
-    except DevloreError as exc:
-        print(f"devlore: {exc}", file=sys.stderr)
-        return 1
-    print(
-        f"Imported {source.name} as {state.path} ({state.version}, {state.status}); "
-        f"the next session continues at v{int(state.version[1:]) + 1}."
-    )
-    return 0
-
-
-def cmd_doctor(args: argparse.Namespace) -> int:
-    root = (args.root or default_root()).expanduser().resolve()
-    checks = doctor_checks(root)
-    for ok, line in checks:
-        print(("ok   " if ok else "FAIL ") + line)
-    command = launch_command()
-    print(f"""
-Claude Code:
-  claude mcp add devlore -- {command} serve --root {root}
-
-Claude Desktop (claude_desktop_config.json):
-  {{"mcpServers": {{"devlore": {{"command": "{command.split()[0]}",
-    "args": [{", ".join(f'"{a}"' for a in [*command.split()[1:], "serve", "--root", str(root)])}]}}}}}}
-
-HTTP clients (after `DEVLORE_TOKEN=... devlore serve --http --root {root}`):
-  url: http://127.0.0.1:8765/mcp   header: Authorization: Bearer $DEVLORE_TOKEN""")
-    return 0 if all(ok for ok, _ in checks) else 1
-
-
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="devlore", description="A second brain for AI coding assistants, over MCP.")
     ap.add_argument("--version", action="version", version="devlore 0.1.0")
     sub = ap.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("serve", help="serve the brain over stdio (MCP)")
-    s.add_argument("--root", type=Path, help="brain directory (default: $DEVLORE_ROOT, else ~/devlore)")
+    at = argparse.ArgumentParser(add_help=False)  # the one folder argument every command takes
+    at.add_argument("--root", type=Path, metavar="DIR", help="brain folder (default: $DEVLORE_ROOT, else ~/devlore)")
+    s = sub.add_parser("serve", parents=[at], help="serve the brain over stdio (MCP)")
     s.add_argument("--tools", choices=("patterns", "worklogs", "all"), default="all", help="which tools to expose")
     s.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     s.add_argument("--host", default="127.0.0.1", help="HTTP address (default 127.0.0.1; others need a token)")
@@ -337,43 +270,28 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--git", action="store_true", help="commit every write operation (the root is a git work tree)")
     s.add_argument("--sync-every", type=float, metavar="SECONDS", help="with --git: devlore sync in the background")
     s.set_defaults(func=cmd_serve)
-    s = sub.add_parser("board", help="a read-only web page of what the brain has learned")
-    s.add_argument("--root", type=Path, help="brain directory (default: $DEVLORE_ROOT, else ~/devlore)")
+    s = sub.add_parser("board", parents=[at], help="a read-only web page of what the brain has learned")
     s.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1; others need a token)")
     s.add_argument("--port", type=int, default=8766, help="port (default 8766)")
     s.add_argument("--token-file", type=Path, help="file holding the bearer token (else $DEVLORE_TOKEN)")
     s.add_argument("--allowed-host", action="append", default=[], help="a hostname browsers use (repeatable)")
     s.add_argument("--open", action="store_true", help="open the board in the default browser")
     s.set_defaults(func=cmd_board)
-    s = sub.add_parser("init", help="create a brain skeleton, or a copy of the example brain")
-    s.add_argument("dir", nargs="?", type=Path)
+    s = sub.add_parser("init", parents=[at], help="create a brain skeleton, or a copy of the example brain")
+    s.add_argument("dir", nargs="?", type=Path, help="same as --root DIR")
     s.add_argument("--example", action="store_true", help="write a copy of the example brain into DIR (new or empty)")
     s.set_defaults(func=cmd_init)
-    s = sub.add_parser("check", help="parse and round-trip every file; exit 1 listing problems")
-    s.add_argument("dir", nargs="?", type=Path)
+    s = sub.add_parser("check", parents=[at], help="parse and round-trip every file; exit 1 listing problems")
+    s.add_argument("dir", nargs="?", type=Path, help="same as --root DIR")
     s.add_argument("--staged", action="store_true", help="check only the brain files staged in git, as staged")
     s.set_defaults(func=cmd_check)
-    s = sub.add_parser("stats", help="what the brain holds")
-    s.add_argument("--root", type=Path)
-    s.set_defaults(func=cmd_stats)
-    s = sub.add_parser("import-worklog", help="bring an existing work log into memory/worklogs/")
-    s.add_argument("--root", type=Path)
-    s.add_argument("--name", help="work-log name (default: from the file name or its title)")
-    s.add_argument("path", type=Path)
-    s.set_defaults(func=cmd_import_worklog)
-    s = sub.add_parser("doctor", help="check the set-up and print client configuration")
-    s.add_argument("--root", type=Path)
-    s.set_defaults(func=cmd_doctor)
-    s = sub.add_parser("patterns", help="list patterns for people")
-    s.add_argument("--root", type=Path)
-    s.add_argument("--level", choices=LEVELS)
-    s.add_argument("--domain")
-    s.set_defaults(func=cmd_patterns)
-    s = sub.add_parser("sync", help="fetch, merge and push the brain's git repository (commits nothing of yours)")
-    s.add_argument("--root", type=Path)
+    s = sub.add_parser(
+        "sync", parents=[at], help="fetch, merge and push the brain's git repository (commits nothing of yours)"
+    )
     s.set_defaults(func=cmd_sync)
-    s = sub.add_parser("git-setup", help="set this clone up: merge driver, .gitattributes, .gitignore, hook")
-    s.add_argument("--root", type=Path)
+    s = sub.add_parser(
+        "git-setup", parents=[at], help="set this clone up: merge driver, .gitattributes, .gitignore, hook"
+    )
     s.set_defaults(func=cmd_git_setup)
     s = sub.add_parser("merge-driver", help="git's merge driver for brain files (configured by git-setup)")
     s.add_argument("base", type=Path, help="%%O: the common ancestor's version")
@@ -381,6 +299,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("theirs", type=Path, help="%%B: their version")
     s.add_argument("path", help="%%P: the file's path in the work tree")
     s.set_defaults(func=cmd_merge_driver)
+    add_people_commands(sub, at, brain_root)  # stats, import-worklog, doctor, patterns
     add_commands(sub, default_root)  # setup, hook
     return ap
 
@@ -390,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except NotFound as exc:  # a folder that is not a brain (brain_root)
+        print(f"devlore: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `devlore patterns | head`: the reader left, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -59,6 +59,7 @@ class PatternSummary(BaseModel):
     examples: int = Field(description="Number of examples listed.")
     last_reinforced: str | None
     stale: bool = Field(description="Not reinforced within the staleness window (90 days by default).")
+    drift: str | None = Field(default=None, description="What a hand edit left contradicting the examples.")
 
 
 class PatternList(BaseModel):
@@ -66,6 +67,9 @@ class PatternList(BaseModel):
     total: int = Field(description="Patterns matching the filters, on all pages.")
     remaining: int = Field(default=0, description="Patterns after this page.")
     next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
+    problems: list[str] = Field(
+        default_factory=list, description="Unreadable files left out: fix, or run devlore check."
+    )
 
 
 class PatternDetail(BaseModel):
@@ -92,6 +96,7 @@ class ConfidenceChange(BaseModel):
     examples: int = Field(description="Examples listed after the change.")
     confidence_before: str | None = Field(description="Level written before the call.")
     confidence_after: Level
+    unchanged: bool = Field(default=False, description="The same example was already listed; nothing added.")
 
 
 class NewPatternResult(BaseModel):
@@ -113,12 +118,16 @@ class Hit(BaseModel):
 class RecallResult(BaseModel):
     hits: list[Hit]
     note: str | None = Field(default=None, description="How the query was relaxed or respelled, if it was.")
+    problems: list[str] = Field(
+        default_factory=list, description="Unreadable files left out: fix, or run devlore check."
+    )
 
 
 class ExperienceResult(BaseModel):
     path: str = Field(description="The episodic note written.")
     created: list[NewPatternResult]
     reinforced: list[ConfidenceChange]
+    unchanged: bool = Field(default=False, description="Already recorded (a retry); nothing was written.")
 
 
 class WorkflowResult(BaseModel):
@@ -161,6 +170,7 @@ class WorkLogState(BaseModel):
     brief: str | None = Field(
         default=None, description="open_worklog: the resume brief; update_worklog learn: the patterns."
     )
+    note: str | None = Field(default=None, description="What the call could not do as asked.")
 
 
 class EntryView(BaseModel):
@@ -228,3 +238,6 @@ class WorkLogAnswer(BaseModel):
     worklogs: list[BoardRow] = Field(default_factory=list, description="Without a name: the workstreams (paged).")
     remaining: int = 0
     next_cursor: str | None = None
+    problems: list[str] = Field(
+        default_factory=list, description="Unreadable files left out: fix, or run devlore check."
+    )

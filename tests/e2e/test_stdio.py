@@ -29,6 +29,12 @@ pytestmark = pytest.mark.e2e
 
 DEV = "memory/semantic/patterns/dev-patterns.md"
 PM = "memory/semantic/patterns/pm-patterns.md"
+# The fixture brain's dev file was edited by hand: its drift is a warning, never a failure.
+WARNINGS = (
+    f"{DEV}:258: warning: 'Retry with Jittered Exponential Backoff': Based on says 5, but 3 examples are listed\n"
+    f"{DEV}:612: warning: the file's footer counts are stale\n"
+)
+FOOTER = " [drift: the file's footer counts are stale]"
 HEALTH = ("brain-health/growth-log.md", "brain-health/pattern-confidence.md")
 FIXTURES = Path(__file__).resolve().parents[2] / "memory_fixtures"
 
@@ -156,6 +162,7 @@ async def test_add_example_moves_batch_loading_from_medium_to_high_and_rewrites_
         "examples": 5,
         "confidence_before": "MEDIUM",
         "confidence_after": "HIGH",
+        "unchanged": False,
     }
     assert text_of(result) == f"Batch Loading Related Rows: MEDIUM → HIGH (5 examples) in {DEV}"
 
@@ -344,7 +351,13 @@ async def test_serve_on_an_empty_folder_creates_the_skeleton_and_a_usable_dev_pa
             )
 
     assert not listed.is_error, text_of(listed)
-    assert listed.structured_content == {"patterns": [], "total": 0, "remaining": 0, "next_cursor": None}
+    assert listed.structured_content == {
+        "patterns": [],
+        "total": 0,
+        "remaining": 0,
+        "next_cursor": None,
+        "problems": [],
+    }
     assert not added.is_error, text_of(added)
     assert added.structured_content == {
         "name": "Pin the Query Count",
@@ -435,7 +448,11 @@ async def test_stdout_carries_nothing_but_json_rpc_even_when_a_tool_fails(
 def test_check_passes_on_the_fixture_brain(root: Path) -> None:
     proc = devlore("check", root)
 
-    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"{root}: every file parses and round-trips.\n", "")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (
+        0,
+        WARNINGS + f"{root}: every file parses and round-trips.\n",
+        "",
+    )
 
 
 @pytest.mark.breaks_brain
@@ -463,7 +480,7 @@ def test_check_reports_a_code_fence_left_open_at_the_end_of_a_pattern_file(root:
     proc = devlore("check", root)
 
     assert proc.returncode == 1
-    assert proc.stdout == f"{PM}:{fence_line}: code fence opened here is never closed\n"
+    assert proc.stdout == f"{PM}:{fence_line}: code fence opened here is never closed\n" + WARNINGS
     assert tree(root) == before
 
 
@@ -487,13 +504,15 @@ def test_patterns_level_high_lists_only_patterns_rated_high(root: Path) -> None:
 
     assert proc.returncode == 0, proc.stderr
     # Staleness depends on today's date; the rest of each line does not.
-    rows = [line.removesuffix(" [stale]") for line in proc.stdout.splitlines()]
+    rows = [line.removesuffix(" [stale]").removesuffix(FOOTER) for line in proc.stdout.splitlines()]
     assert rows == [
+        "LEVEL  EX     DOMAIN   NAME",
         "HIGH    5 ex  content  Lead with the Failure, Then the Fix",
         "HIGH    6 ex  dev      Cache Keys Carry a Schema Version",
         "HIGH    7 ex  dev      Expand-Contract Database Migrations",
         # Written HIGH by hand with MEDIUM evidence: --level matches the written or the evidence level.
-        "MEDIUM  3 ex  dev      Retry with Jittered Exponential Backoff (written HIGH)",
+        "MEDIUM  3 ex  dev      Retry with Jittered Exponential Backoff (written HIGH) [drift: Based on says 5, but 3 "
+        "examples are listed; written HIGH, the examples earn MEDIUM; the file's footer counts are stale]",
         "HIGH    5 ex  pm       Kill Criteria in Every Experiment Brief",
     ]
 

@@ -113,4 +113,4 @@ def test_cli_git_setup_prints_what_it_did(tmp_path: Path, capsys: pytest.Capture
     assert main(["git-setup", "--root", str(root)]) == 0
     assert "installed the pre-commit hook" in capsys.readouterr().out
     assert main(["git-setup", "--root", str(tmp_path / "nowhere")]) == 2
-    assert "is not inside a git work tree" in capsys.readouterr().err
+    assert "nowhere does not exist" in capsys.readouterr().err

@@ -58,6 +58,7 @@ async def test_record_experience_writes_the_note_and_reinforces_and_creates_patt
                 "examples": 5,
                 "confidence_before": "MEDIUM",
                 "confidence_after": "HIGH",
+                "unchanged": False,
             },
             {
                 "name": "Inject the Clock Instead of Patching Time",
@@ -65,8 +66,10 @@ async def test_record_experience_writes_the_note_and_reinforces_and_creates_patt
                 "examples": 3,
                 "confidence_before": "MEDIUM",
                 "confidence_after": "MEDIUM",
+                "unchanged": False,
             },
         ],
+        "unchanged": False,
     }
     note = (root / EPISODE).read_text(encoding="utf-8")
     assert note == (
@@ -128,11 +131,11 @@ async def test_record_experience_writes_the_note_and_reinforces_and_creates_patt
     assert "**Time saved:** ~75 min this week\n" in growth
 
 
-async def test_the_same_experience_twice_gets_a_numbered_file(connect: ClientFactory, root: Path) -> None:
+async def test_another_experience_with_the_same_title_gets_a_numbered_file(connect: ClientFactory, root: Path) -> None:
     plain = {k: v for k, v in EXPERIENCE.items() if k != "new_patterns"}
     async with connect() as client:
         first = await ok(client, "record_experience", plain)
-        second = await ok(client, "record_experience", plain)
+        second = await ok(client, "record_experience", plain | {"solution": "Another way."})
     assert first["path"] == EPISODE
     assert second["path"] == EPISODE.replace(".md", "-2.md")
 
@@ -145,7 +148,10 @@ async def test_the_same_experience_twice_gets_a_numbered_file(connect: ClientFac
             {"new_patterns": [{"name": "Batch Loading Related Rows", "pattern": "p", "context": "c"}]},
             "A pattern named 'Batch Loading Related Rows' already exists",
         ),
-        ({"work_type": "gardening"}, "Input should be 'code', 'client', 'content' or 'research'"),
+        (
+            {"work_type": "gardening"},
+            "'work_type' must be one of 'code', 'client', 'content' or 'research'; got 'gardening'.",
+        ),
         ({"quality": 11}, "quality is a score from 1 to 10."),
         ({"date": "2026-02-30"}, "Invalid date '2026-02-30': no such day."),
     ],

@@ -142,7 +142,9 @@ async def test_a_file_that_stops_parsing_keeps_its_last_good_state(brain: Brain,
         await inbox.until(lambda: "memory://patterns/pm" in inbox.updated, 1.0)
         after = await ok(client, "list_patterns", {"domain": "pm"})
         stats = await ok(client, "memory_stats", {})
-    assert after == before
+    assert after == before | {
+        "problems": ["memory/semantic/patterns/pm-patterns.md:144: code fence opened here is never closed"]
+    }
     assert [p["path"] for p in stats["problems"]] == ["memory/semantic/patterns/pm-patterns.md"]
 
 

@@ -158,6 +158,7 @@ async def test_add_example_to_a_four_example_pattern_makes_it_high(connect: Clie
         "examples": 5,
         "confidence_before": "MEDIUM",
         "confidence_after": "HIGH",
+        "unchanged": False,
     }
     assert after["confidence"] == after["evidence_level"] == "HIGH"
     assert after["last_reinforced"] == "2026-11-20"
@@ -253,7 +254,7 @@ BAD_CALLS: list[tuple[str, dict[str, Any], str]] = [
     (
         "add_pattern",
         {"name": "## Sneaky", "pattern": "p", "context": "c", "example": "e"},
-        "'name' '## Sneaky' needs letters or digits and must not start with '#'.",
+        "'name' '## Sneaky' must not start with '#'; give the name without it.",
     ),
     (
         "add_pattern",
@@ -273,7 +274,7 @@ BAD_CALLS: list[tuple[str, dict[str, Any], str]] = [
     (
         "upgrade_confidence",
         {"pattern": "Batch Loading Related Rows", "level": "SUPREME"},
-        "Input should be 'LOW', 'MEDIUM' or 'HIGH'",
+        "'level' must be one of 'LOW', 'MEDIUM' or 'HIGH'; got 'SUPREME'.",
     ),
     ("recall", {"query": "the of and"}, "recall needs a query with at least one word"),
     (

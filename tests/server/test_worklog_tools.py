@@ -200,7 +200,7 @@ async def test_a_status_outside_the_four_is_refused(session: Any, clock: Clock, 
         await first_session(client, clock)
         before = snapshot(root)
         message = await error(client, "update_worklog", {"name": "Payment Integration", "status": "paused"})
-    assert "Input should be 'in_progress', 'blocked', 'needs_review' or 'completed'" in message
+    assert "'status' must be one of 'in_progress', 'blocked', 'needs_review' or 'completed'" in message
     assert snapshot(root) == before
 
 

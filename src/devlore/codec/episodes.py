@@ -10,7 +10,7 @@ from devlore.codec import frontmatter
 from devlore.codec.structure import outline
 from devlore.codec.text import BOM, Doc
 
-__all__ = ["Episode", "EpisodeDraft", "parse", "render"]
+__all__ = ["Episode", "EpisodeDraft", "core", "parse", "render"]
 
 _NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
 
@@ -62,6 +62,16 @@ class EpisodeDraft:
     learnings: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
     patterns: tuple[str, ...] = field(default=())
+
+
+def core(d: EpisodeDraft) -> tuple[str, ...]:
+    """Stretches of a rendered episode that depend only on what the caller sent (its heading
+    through its solution, and its result line): a file holding them all records the same
+    experience, which is how a retried call is recognised."""
+    text = render(
+        EpisodeDraft(d.title, d.project, d.date, d.work_type, d.goal, d.what_happened, d.solution, d.result, d.duration)
+    )
+    return text[text.index("\n# ") + 1 : text.index("\n\n## Outcome") + 1], f"**Result:** {d.result}\n"
 
 
 def render(d: EpisodeDraft, newline: str = "\n") -> str:

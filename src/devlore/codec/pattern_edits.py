@@ -89,10 +89,13 @@ def _insert_block(entry: Entry, head: str, item: str, before: tuple[str, ...]) -
     return Splice(at, at, new)
 
 
-def add_example(pf: PatternFile, entry: Entry, text: str, day: str, source: str | None = None) -> list[Splice]:
-    """Number and append an example, recount, and set ``Last reinforced`` to ``day``."""
+def add_example(
+    pf: PatternFile, entry: Entry, text: str, day: str, source: str | None = None, reinforced: str | None = None
+) -> list[Splice]:
+    """Number and append an example dated ``day``, recount, and set ``Last reinforced`` to
+    ``reinforced`` (default ``day``)."""
     count = len(entry.examples) + 1
-    edits = rerate(pf, entry, count) + _reinforced(pf, entry, day)
+    edits = rerate(pf, entry, count) + _reinforced(pf, entry, reinforced or day)
     if entry.format == "A":
         item = f"{count}. {text}"
         if entry.example_anchor is None:

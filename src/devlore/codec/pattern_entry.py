@@ -11,18 +11,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from devlore.model import LEVELS, Level, evidence_level
+from devlore.names import slugify
 
 __all__ = ["Entry", "ExampleLine", "FieldLine", "minutes", "slugify", "time_saved"]
 
 _MINUTES = re.compile(r"(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?)\b", re.I)
-
-
-def slugify(name: str) -> str:
-    """Lower-case, whitespace to ``-``, keep ``[a-z0-9-]``, collapse and trim ``-`` (see
-    docs/FORMAT.md, '2.5 Names, slugs and lookup')."""
-    slug = re.sub(r"\s+", "-", name.lower())
-    slug = re.sub(r"[^a-z0-9-]", "", slug)
-    return re.sub(r"-{2,}", "-", slug).strip("-")
 
 
 def minutes(value: str | None) -> int | None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from devlore.errors import InvalidArgument
+
 __all__ = [
     "Blocker",
     "Dependency",
     "Hypothesis",
     "NextItem",
+    "hypothesis_arg",
     "parse_blockers",
     "parse_dependencies",
     "parse_hypotheses",
@@ -145,6 +148,28 @@ def parse_hypotheses(lines: list[str]) -> list[Hypothesis]:
             status = next(s for s in H_STATUSES if s.lower() == m.group(3).lower())
             out.append(Hypothesis(int(m.group(1)), m.group(2).strip(), status, (m.group(4) or "").strip()))
     return out
+
+
+def hypothesis_arg(raw: str, known: dict[int, Hypothesis]) -> Hypothesis:
+    """A hypothesis as a tool sends it: a whole line, 'H1 | Status | evidence' for a known one,
+    or 'text | Status' for a new one (numbered after ``known``)."""
+    text = raw.strip()
+    if parsed := parse_hypotheses([text]):
+        return parsed[0]
+    m = re.match(r"^H(\d+)\s*\|\s*(\w+)\s*(?:\|\s*(.*))?$", text)
+    if m and int(m.group(1)) in known:
+        status = next((s for s in H_STATUSES if s.lower() == m.group(2).lower()), None)
+        if status:
+            return Hypothesis(int(m.group(1)), known[int(m.group(1))].text, status, (m.group(3) or "").strip())
+    m = re.match(r"^(.*?)\s*\|\s*(\w+)\s*(?:\|\s*(.*))?$", text)
+    if m and not re.match(r"^H\d+\b", text):
+        status = next((s for s in H_STATUSES if s.lower() == m.group(2).lower()), None)
+        if status:
+            return Hypothesis(max(known, default=0) + 1, m.group(1), status, (m.group(3) or "").strip())
+    raise InvalidArgument(
+        f"Cannot read hypothesis {raw!r}: write 'H1: text | Open | evidence', 'H1 | Confirmed | evidence' "
+        "to update one, or 'text | Open' for a new one."
+    )
 
 
 @dataclass(frozen=True)

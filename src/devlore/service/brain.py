@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from devlore.codec.pattern_entry import Entry, slugify
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc, Splice, body
-from devlore.errors import Ambiguous, DevloreError, InvalidDocument, NotFound
+from devlore.errors import Ambiguous, DevloreError, InvalidArgument, InvalidDocument, NotFound
 from devlore.layout import PATTERN_SUFFIX, PATTERNS, directly_in, domain_file, domain_of
 from devlore.store import Stat, Store
 
@@ -236,6 +236,11 @@ class Brain:
     def find(self, query: str, domain: str | None = None) -> PatternRef:
         """A pattern by exact name, slug, or unambiguous case-insensitive prefix."""
         q = query.strip()
+        if not q:
+            raise InvalidArgument(
+                "pattern must not be empty: give a pattern's name, slug or the start of its name (list_patterns "
+                "shows them)."
+            )
         ql, qs = q.lower(), slugify(q)
         files = list(self.pattern_files(domain))
         # Exact name, then case-insensitive name, then slug: lookups kept with each parse.

@@ -7,15 +7,18 @@ failed write puts back what was already written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from itertools import count
 
 from devlore.codec import episodes
 from devlore.codec.pattern_entry import slugify
 from devlore.errors import AlreadyExists, InvalidArgument
 from devlore.layout import EPISODIC, WORK_TYPES, domain_file, domain_of
 from devlore.model import ConfidenceChange, ExperienceResult, NewPatternResult
+from devlore.names import name_key
 from devlore.service import health, validate
-from devlore.service.brain import Brain
+from devlore.service.brain import Brain, parse_patterns
 from devlore.service.patterns import insert_text, new_pattern, reinforce_text
 
 __all__ = ["NewPatternInput", "record_experience"]
@@ -33,13 +36,16 @@ class NewPatternInput:
     domain: str | None = None
 
 
-def _episode_path(brain: Brain, folder: str, day: str, title: str) -> str:
+def _episode_paths(folder: str, day: str, title: str) -> Iterator[str]:
+    """Where a note goes: ``<day>-<slug>.md``, then ``-2``, ``-3``, … when taken."""
     slug = slugify(title)[:60].strip("-") or "experience"
     base = f"{EPISODIC}/{folder}/{day}-{slug}"
-    rel, n = f"{base}.md", 2
-    while brain.store.exists(rel):
-        rel, n = f"{base}-{n}.md", n + 1
-    return rel
+    yield f"{base}.md"
+    yield from (f"{base}-{n}.md" for n in count(2))
+
+
+def _episode_path(brain: Brain, folder: str, day: str, title: str) -> str:
+    return next(rel for rel in _episode_paths(folder, day, title) if not brain.store.exists(rel))
 
 
 def _checks(result: str, work_type: str, quality: int | None, minutes: int | None) -> str:
@@ -78,9 +84,25 @@ def record_experience(
     project = validate.one_line("project", project, 200)
     day = validate.day(date, brain.today())
     default_domain, folder = WORK_TYPES[work_type]
+    story = episodes.EpisodeDraft(
+        title=title,
+        project=project,
+        date=day,
+        work_type=work_type,
+        goal=validate.one_line("goal", goal, 1000),
+        what_happened=validate.text("what_happened", what_happened),
+        solution=validate.text("solution", solution),
+        result=outcome,
+        duration=duration,
+        time_saved_minutes=time_saved_minutes,
+        quality=quality,
+        next_time=validate.text("next_time", next_time, required=False) if next_time else None,
+    )
     line = example or f"{project} - {title} ({day}) - {outcome.title()}"
-    applied = [brain.find(name) for name in dict.fromkeys(patterns_applied or [])]
-    rel = _episode_path(brain, folder, day, title)
+    # Names that resolve to the same pattern count once.
+    applied = list({(r.path, r.entry.name): r for r in (brain.find(n) for n in patterns_applied or [])}.values())
+    before = _recorded_before(brain, folder, story)
+    rel = before or _episode_path(brain, folder, day, title)
     drafts = [
         (
             domain_file(p.domain or default_domain),
@@ -98,7 +120,7 @@ def record_experience(
         )
         for p in new_patterns or []
     ]
-    if len({slugify(d.name) for _, d in drafts}) < len(drafts):
+    if len({name_key(d.name) for _, d in drafts}) < len(drafts):
         raise AlreadyExists("new_patterns names the same pattern twice; give each new pattern once.")
     touched = sorted({ref.path for ref in applied} | {path for path, _ in drafts})
     today = brain.today().isoformat()
@@ -110,33 +132,44 @@ def record_experience(
             files[ref.path], change = reinforce_text(ref.path, text, ref.entry.name, line, day, today, rel)
             changes.append(change)
         for path, draft in drafts:
-            domain = domain_of(path)
-            files[path] = insert_text(path, files[path], draft, domain, today, brain)
-            created.append(NewPatternResult(name=draft.name, slug=slugify(draft.name), path=path, confidence="LOW"))
-        files[rel] = episodes.render(
-            episodes.EpisodeDraft(
-                title=title,
-                project=project,
-                date=day,
-                work_type=work_type,
-                goal=validate.one_line("goal", goal, 1000),
-                what_happened=validate.text("what_happened", what_happened),
-                solution=validate.text("solution", solution),
-                result=outcome,
-                duration=duration,
-                time_saved_minutes=time_saved_minutes,
-                quality=quality,
-                next_time=validate.text("next_time", next_time, required=False) if next_time else None,
-                applied=tuple(c.name for c in changes),
-                patterns=tuple([c.name for c in changes] + [c.name for c in created]),
-                learnings=_learnings(changes, created),
-                links=_links(changes, created),
+            made = NewPatternResult(name=draft.name, slug=slugify(draft.name), path=path, confidence="LOW")
+            if before is None or not _has_pattern(files[path], path, draft.name):
+                files[path] = insert_text(path, files[path], draft, domain_of(path), today, brain)
+            created.append(made)
+        if before is None:
+            files[rel] = episodes.render(
+                replace(
+                    story,
+                    applied=tuple(c.name for c in changes),
+                    patterns=tuple([c.name for c in changes] + [c.name for c in created]),
+                    learnings=_learnings(changes, created),
+                    links=_links(changes, created),
+                )
             )
-        )
-    events = [health.reinforced(c) for c in changes] + [health.learned(c) for c in created]
+        repeated = before is not None and all(files[p] == brain.store.read(p) for p in touched)
+    if repeated:
+        return ExperienceResult(path=rel, created=created, reinforced=changes, unchanged=True)
+    events = [health.reinforced(c) for c in changes if not c.unchanged] + [health.learned(c) for c in created]
     events.append(health.GrowthEvent("time", "", time_saved_minutes or 0))
     health.after_write(brain, events)
     return ExperienceResult(path=rel, created=created, reinforced=changes)
+
+
+def _recorded_before(brain: Brain, folder: str, story: episodes.EpisodeDraft) -> str | None:
+    """An episode already written from the same arguments (a client retrying after a timeout):
+    the same title, project, date, context, story, solution and result."""
+    core = episodes.core(story)
+    for rel in _episode_paths(folder, story.date, story.title):
+        text = brain.store.read(rel)
+        if text is None:
+            return None
+        if all(part in text.replace("\r\n", "\n") for part in core):
+            return rel
+    return None  # unreachable: the paths run on until one is free
+
+
+def _has_pattern(text: str | None, path: str, name: str) -> bool:
+    return text is not None and any(e.name == name for e in parse_patterns(path, text).entries)
 
 
 def _learnings(changes: list[ConfidenceChange], created: list[NewPatternResult]) -> tuple[str, ...]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import cast
 
 from devlore.codec import pattern_edits as edits
+from devlore.codec.drift import entry_drift, footer_drift
 from devlore.codec.pattern_entry import Entry, minutes, slugify
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Splice
@@ -23,9 +25,11 @@ from devlore.model import (
     examples_needed,
     is_stale,
 )
+from devlore.names import name_key
 from devlore.service import health, validate
 from devlore.service.brain import Brain, PatternRef, parse_patterns, remember_parse
 from devlore.service.paging import page
+from devlore.service.problems import in_patterns
 
 __all__ = [
     "add_example",
@@ -56,7 +60,15 @@ def summary(ref: PatternRef, stale_days: int = 90, today: object = None) -> Patt
         examples=e.example_count,
         last_reinforced=e.last_reinforced,
         stale=is_stale(e.last_reinforced, day, stale_days),
+        drift=drift(ref),
     )
+
+
+def drift(ref: PatternRef) -> str | None:
+    """What the entry, or its file's footer, states that the examples contradict; the next
+    write to the file repairs it."""
+    found = [entry_drift(ref.entry), (footer_drift(ref.file) or (0, None))[1]]
+    return "; ".join(d for d in found if d) or None
 
 
 def list_patterns(
@@ -110,7 +122,8 @@ def list_patterns(
     if len(shown) < len(chunk):
         end = int(cursor or 0) + len(shown)
         next_cursor, remaining = str(end), len(out) - end
-    return PatternList(patterns=shown, total=len(out), remaining=remaining, next_cursor=next_cursor)
+    problems = in_patterns(brain.problems, brain.pattern_paths(domain))
+    return PatternList(patterns=shown, total=len(out), remaining=remaining, next_cursor=next_cursor, problems=problems)
 
 
 def _same(kept: object, now: tuple[PatternFile, ...]) -> bool:
@@ -178,6 +191,19 @@ def _example_line(example: str) -> str:
     return _NUMBER.sub("", validate.one_line("example", example), count=1)
 
 
+def _iso(value: str | None) -> str | None:
+    """The ``YYYY-MM-DD`` a written date starts with, if it is one."""
+    m = re.match(r"\d{4}-\d{2}-\d{2}", value or "")
+    return m.group(0) if m else None
+
+
+def listed(entry: Entry, example: str, day: str) -> bool:
+    """The entry already lists this example line: as written (format A), or as format B writes
+    it (the date in its own brackets, left out of the text)."""
+    plain = re.sub(r"\s*\(\d{4}-\d{2}(?:-\d{2})?\)", "", example, count=1).strip()
+    return any(x.text == example or (entry.format == "B" and x.text == plain and x.date == day) for x in entry.examples)
+
+
 def reinforce_text(
     rel: str,
     text: str,
@@ -191,7 +217,15 @@ def reinforce_text(
     """The pure step of ``add_example``: the file's new text and the level change."""
     pf = parse_patterns(rel, text)
     entry = _named(pf, name, rel)
-    splices = edits.add_example(pf, entry, example, day, source)
+    if listed(entry, example, day):  # a retried call: the evidence is counted once
+        count = len(entry.examples)
+        level = evidence_level(count)
+        return text, ConfidenceChange(
+            name=name, path=rel, examples=count, confidence_before=entry.stated, confidence_after=level, unchanged=True
+        )
+    # A back-filled example never moves Last reinforced backwards: it is the latest date.
+    latest = max(day, _iso(entry.last_reinforced) or day)
+    splices = edits.add_example(pf, entry, example, day, source, reinforced=latest)
     total = entry.fields.get("total saved")
     if minutes_saved and total is not None:
         now = (minutes(total.value) or 0) + minutes_saved
@@ -217,7 +251,7 @@ def add_example(
     time_saved_minutes: int | None = None,
 ) -> ConfidenceChange:
     line = _example_line(example)
-    day = validate.day(date or _full_date(line), brain.today())
+    day = validate.day(date or _full_date(line), brain.today(), "date" if date else "date in the example")
     source = validate.source(source_experience)
     if time_saved_minutes is not None and not 0 <= time_saved_minutes <= 100_000:
         raise InvalidArgument("time_saved_minutes must be between 0 and 100000.")
@@ -229,7 +263,8 @@ def add_example(
         files[ref.path], change = reinforce_text(
             ref.path, text, ref.entry.name, line, day, brain.today().isoformat(), source, time_saved_minutes
         )
-    health.after_write(brain, [health.reinforced(change, time_saved_minutes or 0)])
+    if not change.unchanged:
+        health.after_write(brain, [health.reinforced(change, time_saved_minutes or 0)])
     return change
 
 
@@ -318,7 +353,7 @@ def new_pattern(
         context=validate.text("context", context),
         pattern=validate.text("pattern", pattern),
         example=_example_line(example),
-        day=validate.day(date or _full_date(example), brain.today()),
+        day=validate.day(date or _full_date(example), brain.today(), "date" if date else "date in the example"),
         why=validate.text("why", why, required=False) or None if why else None,
         time_saved=validate.one_line("time_saved", time_saved) if time_saved else None,
         time_label=_TIME_LABELS.get(domain, "Time saved per use"),
@@ -328,20 +363,27 @@ def new_pattern(
 
 def insert_text(rel: str, text: str | None, new: edits.NewPattern, domain: str, today: str, brain: Brain) -> str:
     """The pure step of ``add_pattern``: refuse a duplicate anywhere, then insert the entry."""
-    slug = slugify(new.name)
-    for ref in brain.patterns():
-        if ref.path != rel and ref.entry.slug == slug:
-            raise AlreadyExists(
-                f"A pattern named '{ref.entry.name}' already exists in {ref.path}; "
-                "reinforce it with add_example instead of adding it again."
-            )
     if text is None:
         text = edits.new_file(domain_of(rel) or domain)
     pf = parse_patterns(rel, text)
-    for entry in pf.entries:
+    others = ((ref.path, ref.entry) for ref in brain.patterns() if ref.path != rel)
+    refuse_duplicate(new.name, [*others, *((rel, entry) for entry in pf.entries)])
+    return _with_footer(rel, pf, edits.insert_entry(pf, new), today, [*edits.levels(pf), "LOW"])
+
+
+def refuse_duplicate(name: str, known: Iterable[tuple[str, Entry]]) -> None:
+    """``AlreadyExists`` when ``name`` is an existing pattern's name: the same slug, or the same
+    after Unicode folding, punctuation dropped and look-alike letters mapped (``names.name_key``)."""
+    slug, key = slugify(name), name_key(name)
+    for path, entry in known:
         if entry.slug == slug:
             raise AlreadyExists(
-                f"A pattern named '{entry.name}' already exists in {rel}; "
+                f"A pattern named '{entry.name}' already exists in {path}; "
                 "reinforce it with add_example instead of adding it again."
             )
-    return _with_footer(rel, pf, edits.insert_entry(pf, new), today, [*edits.levels(pf), "LOW"])
+        if name_key(entry.name) == key:
+            raise AlreadyExists(
+                f"{name!r} is a near-duplicate of the pattern '{entry.name}' in {path} (the same letters and "
+                "digits once case, spaces, punctuation and look-alike letters are set aside). Reinforce it "
+                "with add_example, or choose a name that differs in letters or digits."
+            )

@@ -21,6 +21,7 @@ from devlore.model import Hit, RecallResult
 from devlore.service import validate
 from devlore.service.brain import Brain
 from devlore.service.index import Candidate, Index, Scope
+from devlore.service.problems import of_kinds
 from devlore.service.thesaurus import alternatives
 
 __all__ = ["FLOOR", "recall", "tokens"]
@@ -218,7 +219,7 @@ def recall(
         said = re.search(rf"\b{re.escape(stem)}[^\W_]*", text)
         spelling.append(f"No memory says '{typed}'; searched for '{said[0] if said else stem}' instead.")
     notes = spelling + notes
-    return RecallResult(hits=hits, note=" ".join(notes) or None)
+    return RecallResult(hits=hits, note=" ".join(notes) or None, problems=of_kinds(index.problems(), wanted.kinds))
 
 
 def _otherwise(

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from devlore.codec.pattern_entry import time_saved
 from devlore.codec.patterns import PatternFile
 from devlore.errors import DevloreError
 from devlore.layout import EPISODIC, WORKFLOWS, WORKLOGS
-from devlore.model import LEVELS, Stats, is_stale
+from devlore.model import LEVELS, PatternSummary, Stats, is_stale
 from devlore.service import health
 from devlore.service.brain import Brain
 from devlore.service.check import check
 from devlore.service.index import Index
+from devlore.service.patterns import list_patterns
 from devlore.service.worklog_views import board
 
-__all__ = ["memory_stats"]
+__all__ = ["every_pattern", "memory_stats", "stale_by_domain"]
 
 
 @dataclass(frozen=True)
@@ -106,3 +107,22 @@ LIST_CAP = 50  # memory_stats stays bounded on a 50,000-file brain
 
 def _capped(names: list[str]) -> list[str]:
     return names if len(names) <= LIST_CAP else [*names[:LIST_CAP], f"… and {len(names) - LIST_CAP} more"]
+
+
+def every_pattern(brain: Brain, **filters: Any) -> list[PatternSummary]:
+    """Every pattern ``list_patterns`` gives for ``filters``, all pages (people get them all)."""
+    rows: list[PatternSummary] = []
+    cursor: str | None = None
+    while True:
+        result = list_patterns(brain, cursor=cursor, limit=100, **filters)
+        rows += result.patterns
+        if (cursor := result.next_cursor) is None:
+            return rows
+
+
+def stale_by_domain(brain: Brain, days: int = 90) -> dict[str, list[str]]:
+    """The patterns not reinforced for ``days`` days, by pattern file's domain."""
+    out: dict[str, list[str]] = {}
+    for p in every_pattern(brain, stale_days=days):
+        out.setdefault(p.domain, []).append(p.name)
+    return out

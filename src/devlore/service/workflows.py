@@ -8,6 +8,7 @@ from devlore.codec import workflows
 from devlore.errors import AlreadyExists, InvalidTransition
 from devlore.layout import WORKFLOWS
 from devlore.model import WorkflowResult, examples_needed
+from devlore.names import name_key
 from devlore.service import health, validate
 from devlore.service.brain import Brain
 
@@ -64,6 +65,12 @@ def promote_to_workflow(
         steps=chosen,
         checklist=[validate.one_line("checklist", c) for c in checklist or []],
     )
+    key = name_key(e.name)
+    for other in brain.store.glob(WORKFLOWS):
+        if other != rel and name_key(other.rsplit("/", 1)[-1].removesuffix(".md")) == key:
+            raise AlreadyExists(
+                f"{other} is a workflow for a name too close to '{e.name}'; edit it, or remove it first."
+            )
     with brain.transaction(rel) as files:
         if files[rel] is not None:
             raise AlreadyExists(f"{rel} exists already; edit it, or remove it first if it should be regenerated.")

@@ -12,7 +12,7 @@ from devlore.service.brain import Brain
 
 __all__ = ["canonical", "existing", "find_log", "load"]
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+_NAME = re.compile(r"^[^\W_][\w.-]{0,79}$")  # letters and digits of any script
 _SUFFIX = re.compile(r"(?:[- _]?work[- _]?log)?(?:[- _]?v\d+)?(?:\.md)?$", re.I)
 
 
@@ -26,7 +26,8 @@ def canonical(name: str) -> str:
     base = re.sub(r"\s+", "-", _SUFFIX.sub("", raw)).strip("-")
     if not _NAME.match(base):
         raise InvalidArgument(
-            f"Invalid work-log name {name!r}: use letters, digits, '-', '_' or '.', like 'Auth-Refactor'."
+            f"Invalid work-log name {name!r}: use letters and digits (any script), '-', '_' or '.', "
+            "like 'Auth-Refactor'."
         )
     return base
 

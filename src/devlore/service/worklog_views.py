@@ -13,7 +13,10 @@ from devlore.layout import WORKLOGS, directly_in
 from devlore.model import BoardRow, EntryView, FeatureStatus, Insights, MetricTrend, WorkLogAnswer
 from devlore.service import worklog_trends as trends
 from devlore.service.brain import Brain
+from devlore.service.check import worklog_warnings
+from devlore.service.index import Index
 from devlore.service.paging import page
+from devlore.service.problems import listed, of_kinds
 from devlore.service.worklog_files import existing, find_log, load
 
 __all__ = ["age", "board", "brief", "get_worklog", "long_view", "open_hypotheses"]
@@ -198,13 +201,22 @@ def _latest_entries(log: WorkLog, wanted: int) -> list[EntryView]:
 
 
 def get_worklog(
-    brain: Brain, name: str | None = None, entries: int = 3, cursor: str | None = None, evolution: str | None = None
+    brain: Brain,
+    name: str | None = None,
+    entries: int = 3,
+    cursor: str | None = None,
+    evolution: str | None = None,
+    index: Index | None = None,
 ) -> WorkLogAnswer:
     if not 1 <= entries <= 20:
         raise InvalidArgument("entries must be between 1 and 20.")
     if name is None or not name.strip():
         rows, next_cursor, remaining = page(board(brain), cursor, BOARD_PAGE)
-        return WorkLogAnswer(worklogs=rows, next_cursor=next_cursor, remaining=remaining)
+        if index is not None:
+            index.current()
+        problems = of_kinds(index.problems(), ["worklog"]) if index is not None else []
+        problems += listed(worklog_warnings(brain))  # slips: the log is on the board, read as it says
+        return WorkLogAnswer(worklogs=rows, next_cursor=next_cursor, remaining=remaining, problems=problems)
     base, rel = existing(brain, name)
     log = brain.derived(rel, "log", load)  # parsed again only when the file changed
     return _fit(

@@ -6,7 +6,6 @@ frontmatter's ``version``/``status`` lines; earlier entries are never touched.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -18,6 +17,7 @@ from devlore.model import WORK_STATUSES, WorkLogState
 from devlore.service import validate
 from devlore.service import worklog_longrun as longrun
 from devlore.service.brain import Brain
+from devlore.service.near_names import near_log
 from devlore.service.worklog_files import existing, find_log, load
 from devlore.service.worklog_lessons import learn_lessons, lesson_name
 from devlore.service.worklog_views import age, brief, open_hypotheses
@@ -145,9 +145,16 @@ def _next_entry(log: WorkLog, title: str | None, when: str) -> tuple[list[str], 
     return out, status
 
 
-def open_worklog(brain: Brain, name: str, title: str | None = None, long_running: bool = False) -> WorkLogState:
+def open_worklog(
+    brain: Brain, name: str, title: str | None = None, long_running: bool = False, create: bool = False
+) -> WorkLogState:
     base, rel = find_log(brain, name)
     heading = validate.one_line("title", title, 200) if title else None
+    if not create and not brain.store.exists(rel) and (near := near_log(brain, base)) is not None:
+        raise NotFound(
+            f"No work log named '{base}', but '{near}' exists (one letter apart); nothing was written. "
+            f"Call open_worklog with name '{near}' to continue it, or with create: true to start '{base}'."
+        )
     when = brain.now()
     with brain.transaction(rel) as files:
         text = files[rel]
@@ -183,7 +190,7 @@ def _hypotheses(log: WorkLog, entry: WLEntry, lines: list[str]) -> list[str]:
             known[h.number] = h
     current = entry.lines_of(log.lines, "hypotheses")
     for raw in lines:
-        h = _hypothesis(raw, known)
+        h = items.hypothesis_arg(raw, known)
         known[h.number] = h
         at = next(
             (i for i, x in enumerate(current) if (p := items.parse_hypotheses([x])) and p[0].number == h.number), None
@@ -195,26 +202,6 @@ def _hypotheses(log: WorkLog, entry: WLEntry, lines: list[str]) -> list[str]:
     return _field("hypotheses", entry.inline("hypotheses"), current)
 
 
-def _hypothesis(raw: str, known: dict[int, items.Hypothesis]) -> items.Hypothesis:
-    text = raw.strip()
-    if parsed := items.parse_hypotheses([text]):
-        return parsed[0]
-    m = re.match(r"^H(\d+)\s*\|\s*(\w+)\s*(?:\|\s*(.*))?$", text)
-    if m and int(m.group(1)) in known:
-        status = next((s for s in items.H_STATUSES if s.lower() == m.group(2).lower()), None)
-        if status:
-            return items.Hypothesis(int(m.group(1)), known[int(m.group(1))].text, status, (m.group(3) or "").strip())
-    m = re.match(r"^(.*?)\s*\|\s*(\w+)\s*(?:\|\s*(.*))?$", text)
-    if m and not re.match(r"^H\d+\b", text):
-        status = next((s for s in items.H_STATUSES if s.lower() == m.group(2).lower()), None)
-        if status:
-            return items.Hypothesis(max(known, default=0) + 1, m.group(1), status, (m.group(3) or "").strip())
-    raise InvalidArgument(
-        f"Cannot read hypothesis {raw!r}: write 'H1: text | Open | evidence', 'H1 | Confirmed | evidence' "
-        "to update one, or 'text | Open' for a new one."
-    )
-
-
 def _next_and_done(log: WorkLog, entry: WLEntry, new: list[str], done: list[str]) -> dict[str, list[str]]:
     todo = items.parse_items(entry.lines_of(log.lines, "next"))
     for raw in new:
@@ -224,8 +211,7 @@ def _next_and_done(log: WorkLog, entry: WLEntry, new: list[str], done: list[str]
     finished = entry.lines_of(log.lines, "completed")
     for raw in done:
         text = items.NextItem.parse_arg(raw).text
-        match = next((t for t in todo if items.same_item(t.text, text)), None)
-        match = match or next((t for t in todo if t.text.lower().startswith(text.lower())), None)
+        match = _in_next(todo, text)
         if match is not None:
             todo.remove(match)
         finished.append(f"- ✅ {match.text if match else text}")
@@ -235,6 +221,16 @@ def _next_and_done(log: WorkLog, entry: WLEntry, new: list[str], done: list[str]
     if done:
         out["completed"] = _field("completed", entry.inline("completed"), finished)
     return out
+
+
+def _in_next(todo: list[items.NextItem], text: str) -> items.NextItem | None:
+    """The Next item ``text`` names: the same item, else the first that starts with it."""
+    match = next((t for t in todo if items.same_item(t.text, text)), None)
+    return match or next((t for t in todo if t.text.lower().startswith(text.lower())), None)
+
+
+def _noted(state: WorkLogState, notes: list[str]) -> WorkLogState:
+    return state.model_copy(update={"note": " ".join(notes)}) if notes else state
 
 
 SCALARS = ("now", "progress", "works", "fails", "tried", "dead_ends", "solution", "open")
@@ -269,7 +265,12 @@ def update_worklog(
         if key not in FIELDS:
             raise InvalidArgument(f"Unknown work-log field {key!r}.")
 
+    notes: list[str] = []
+
     def change(log: WorkLog, entry: WLEntry) -> tuple[list[Splice], str]:
+        todo = items.parse_items(entry.lines_of(log.lines, "next"))
+        missing = [d for d in _lines("done", done) if _in_next(todo, items.NextItem.parse_arg(d).text) is None]
+        notes[:] = [f"Not in Next, recorded as completed anyway: {'; '.join(missing)}."] if missing else []
         updates = {k: _field(k, v) for k, v in plain.items()}
         for key, values in more.items():
             updates[key] = _append(log, entry, key, values, bullet=key != "work")
@@ -293,7 +294,7 @@ def update_worklog(
     if learn:
         for lesson in taught:
             lesson_name(lesson)  # refused before anything is written
-    state = _edit(brain, name, change, _lines("features", features))
+    state = _noted(_edit(brain, name, change, _lines("features", features)), notes)
     if not learn:
         return state
     learned = learn_lessons(brain, state.name, state.path, taught)
@@ -333,7 +334,13 @@ def record_blocker(
     tagged = _lines("blocks", blocks)
     when = brain.now()
 
+    notes: list[str] = []
+
     def change(log: WorkLog, entry: WLEntry) -> tuple[list[Splice], str]:
+        todo = items.parse_items(entry.lines_of(log.lines, "next"))
+        loose = [w for w in tagged if not any(t.text.lower().startswith(w.lower()) for t in todo)]
+        named = ", ".join(repr(w) for w in loose)
+        notes[:] = [f"No Next item starts with {named}; nothing was tagged [BLOCKED] for it."] if loose else []
         current = _blockers(log, entry)
         current.append(items.Blocker(what, requested=when, **extra))
         updates = {"blockers": items.render_blockers(current), "status": _field("status", f"blocked ({what})")}
@@ -341,10 +348,12 @@ def record_blocker(
             updates["next"] = tags
         return _fill(entry, updates), "blocked"
 
-    return _edit(brain, name, change)
+    return _noted(_edit(brain, name, change), notes)
 
 
 def _choose(open_ones: list[items.Blocker], which: str | None) -> items.Blocker:
+    if not open_ones:
+        raise NotFound("This work log has no open blocker, so there is nothing to resolve; nothing was changed.")
     hits = [b for b in open_ones if which.lower() in b.text.lower()] if which else open_ones
     listing = "; ".join(b.text for b in open_ones) or "none"
     if not hits:

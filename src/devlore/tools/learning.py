@@ -35,7 +35,8 @@ def _as_inputs(arguments: dict[str, Any]) -> dict[str, Any]:
 
 
 def _recorded(r: ExperienceResult) -> str:
-    parts = [f"Wrote {r.path}"] + [change_text(c) for c in r.reinforced]
+    done = f"Already recorded as {r.path} (a retried call?); nothing was written" if r.unchanged else f"Wrote {r.path}"
+    parts = [done] + [change_text(c) for c in r.reinforced]
     parts += [f"New: {c.name} (LOW)" for c in r.created]
     return "\n".join(parts)
 
@@ -53,7 +54,7 @@ def record_experience(
     ] = "code",
     result: Literal["SUCCESS", "PARTIAL", "BLOCKED"] = "SUCCESS",
     patterns_applied: Annotated[
-        list[str] | None, Field(description="Existing patterns this task used; each is reinforced.")
+        list[str] | None, Field(description="Existing patterns used (reinforced once each).")
     ] = None,
     new_patterns: Annotated[list[NewPatternArg] | None, Field(description="Patterns learned here.")] = None,
     example: Annotated[str | None, Field(description="Example line for reinforcements; default derived.")] = None,
@@ -64,7 +65,7 @@ def record_experience(
     date: DateArg = None,
 ) -> ExperienceResult:
     """The /learn step after a task: writes the episodic note and reinforces or creates every
-    pattern named, all or nothing. Returns the note's path and the level changes."""
+    pattern named, all or nothing."""
 
 
 @LEARNING.tool(

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from devlore.model import ConfidenceChange, Level, NewPatternResult, PatternDetail, PatternList
 from devlore.service import patterns
+from devlore.service.problems import note
 from devlore.tools.declare import READ, REWRITE, WRITE, DateArg, DomainArg, PatternArg, ToolGroup
 
 __all__ = ["PATTERNS", "change_text"]
@@ -19,13 +20,15 @@ PATTERNS = ToolGroup("patterns")
 
 
 def change_text(c: ConfidenceChange) -> str:
+    if c.unchanged:
+        return f"{c.name}: already lists this example; nothing added ({c.confidence_after}, {c.examples} examples)"
     return f"{c.name}: {c.confidence_before} → {c.confidence_after} ({c.examples} examples) in {c.path}"
 
 
 def _listed(r: PatternList) -> str:
     more = f" ({r.remaining} more: cursor {r.next_cursor})" if r.next_cursor else ""
-    names = "; ".join(f"{p.name} ({p.evidence_level})" for p in r.patterns)
-    return f"{r.total} patterns{more}: {names}"
+    names = "; ".join(f"{p.name} ({p.evidence_level}{f', drift: {p.drift}' if p.drift else ''})" for p in r.patterns)
+    return f"{r.total} patterns{more}: {names}" + (f"\n{note(r.problems)}" if r.problems else "")
 
 
 @PATTERNS.tool(patterns.list_patterns, READ, text=_listed)
@@ -33,17 +36,17 @@ def list_patterns(
     domain: DomainArg = None,
     level: Annotated[Level | None, Field(description="Only this level (written or evidence).")] = None,
     stale_days: Annotated[int | None, Field(description="Only patterns not reinforced for this many days.")] = None,
-    mismatched: Annotated[bool, Field(description="Only patterns whose written level differs from evidence.")] = False,
+    mismatched: Annotated[bool, Field(description="Only drifted levels.")] = False,
     cursor: Annotated[str | None, Field(description="next_cursor of the previous page.")] = None,
     limit: Annotated[int, Field(description="Patterns per page (1-100).")] = 50,
 ) -> PatternList:
-    """Compact index of patterns: name, written level, evidence level, example count, staleness.
-    Paged: when next_cursor is set, call again with it for the rest."""
+    """Patterns with written and evidence levels, example counts, staleness and drift. Paged:
+    pass next_cursor for more."""
 
 
 @PATTERNS.tool(patterns.get_pattern, READ, text=lambda r: r.markdown)
 def get_pattern(pattern: PatternArg, domain: DomainArg = None) -> PatternDetail:
-    """One pattern in full: levels, examples, sources, and its markdown as written."""
+    """One pattern in full: levels, examples, sources and its markdown."""
 
 
 @PATTERNS.tool(patterns.add_pattern, WRITE, text=lambda r: f"Added {r.name} (LOW) to {r.path}")
@@ -57,23 +60,20 @@ def add_pattern(
     time_saved: Annotated[str | None, Field(description="e.g. '~20 minutes (skips debugging)'.")] = None,
     source_experience: Annotated[str | None, Field(description="Path of the episodic note.")] = None,
 ) -> NewPatternResult:
-    """Record a new LOW-confidence pattern with its first example. Refuses an existing name:
-    use add_example for a pattern that exists."""
+    """Record a new LOW pattern with its first example; an existing name is refused (use
+    add_example)."""
 
 
 @PATTERNS.tool(patterns.add_example, WRITE, text=change_text)
 def add_example(
     pattern: PatternArg,
-    example: Annotated[
-        str, Field(description="One line: 'Project - detail (YYYY-MM-DD) - outcome'; the server numbers it.")
-    ],
+    example: Annotated[str, Field(description="One line: 'Project - detail (YYYY-MM-DD) - outcome'.")],
     domain: DomainArg = None,
     date: DateArg = None,
     source_experience: Annotated[str | None, Field(description="Path of the episodic note.")] = None,
     time_saved_minutes: Annotated[int | None, Field(description="Minutes the pattern saved this time.")] = None,
 ) -> ConfidenceChange:
-    """Reinforce a pattern with one more example. The level is recomputed from the examples
-    (2 MEDIUM, 5 HIGH); returns the level before and after."""
+    """Reinforce a pattern with one more example; its level follows the count (2 MEDIUM, 5 HIGH)."""
 
 
 @PATTERNS.tool(patterns.upgrade_confidence, REWRITE, text=change_text)
@@ -85,5 +85,4 @@ def upgrade_confidence(
     ] = None,
     domain: DomainArg = None,
 ) -> ConfidenceChange:
-    """Re-rate a pattern from its evidence (repairs hand edits that drifted). Naming a level
-    the examples do not support is refused with how many examples are missing."""
+    """Re-rate a pattern from its examples (repairs hand-edit drift); an unearned level is refused."""

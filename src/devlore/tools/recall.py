@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from devlore.model import RecallResult
+from devlore.service.problems import note
 from devlore.service.recall import recall as search
 from devlore.tools.declare import READ, ToolGroup
 
@@ -20,7 +21,7 @@ RECALL = ToolGroup("patterns")
 
 def _hits(r: RecallResult) -> str:
     lines = [f"{h.kind}: {h.title} ({h.path})" for h in r.hits] or ["No matches."]
-    return "\n".join([r.note, *lines] if r.note else lines)
+    return "\n".join([*([r.note] if r.note else []), *lines, *([note(r.problems)] if r.problems else [])])
 
 
 @RECALL.tool(search, READ, text=_hits)
@@ -35,4 +36,4 @@ def recall(
     since: Annotated[str | None, Field(description="Only memories dated from YYYY-MM-DD on.")] = None,
 ) -> RecallResult:
     """Search all memory (patterns, experiences, workflows, work logs), best first. Call before
-    a task; read a hit in full with get_pattern or its resource."""
+    a task; read a hit with get_pattern."""

@@ -41,7 +41,7 @@ def handler(tool: Tool, brain: Brain, wiring: dict[str, Any]) -> Callable[..., C
 
     @functools.wraps(tool.declaration)
     def call(**arguments: Any) -> CallToolResult:
-        result = run(tool, brain, tool.adapt(arguments) if tool.adapt else arguments, extra)
+        result = run(tool, brain, arguments, extra)
         return reply(result, tool.text(result))
 
     return call
@@ -55,11 +55,15 @@ def reply(model: BaseModel, text: str) -> CallToolResult:
 
 
 def run(tool: Tool, brain: Brain, arguments: dict[str, Any], extra: dict[str, Any]) -> BaseModel:
-    """``tool``'s service on ``arguments`` (each checked for size), committed in a team brain
-    when the tool writes; a ``DevloreError`` reaches the client as a ``ToolError``."""
+    """``tool``'s service on ``arguments`` (each checked for size, and a write tool's for
+    control characters, under the names the client sent), committed in a team brain when the
+    tool writes; a ``DevloreError`` reaches the client as a ``ToolError``."""
     try:
         for name, value in arguments.items():
             validate.check_size(name, value)
+            if tool.writes:
+                validate.check_text(name, value)
+        arguments = tool.adapt(arguments) if tool.adapt else arguments
         kwargs = extra | arguments
         if brain.commits is not None and tool.writes:  # devlore serve --git
             return brain.commits.run(tool.name, lambda: _applied(tool.service, brain, kwargs))  # type: ignore[no-any-return]

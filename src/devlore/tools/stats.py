@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from devlore.model import Stats
+from devlore.names import counted
 from devlore.service import stats
 from devlore.tools.declare import READ, ToolGroup
 
@@ -16,9 +17,9 @@ STATS = ToolGroup("patterns")
 
 def _counts(r: Stats) -> str:
     return (
-        f"{r.patterns} patterns (HIGH {r.by_level['HIGH']}, MEDIUM {r.by_level['MEDIUM']}, "
-        f"LOW {r.by_level['LOW']}), {r.experiences} experiences, {r.workflows} workflows, "
-        f"~{r.time_saved_minutes} min saved, {len(r.problems)} problem files"
+        f"{counted(r.patterns, 'pattern')} (HIGH {r.by_level['HIGH']}, MEDIUM {r.by_level['MEDIUM']}, "
+        f"LOW {r.by_level['LOW']}), {counted(r.experiences, 'experience')}, {counted(r.workflows, 'workflow')}, "
+        f"~{r.time_saved_minutes} min saved, {counted(r.problems_total, 'problem file')}"
     )
 
 

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from devlore.model import WorkLogAnswer, WorkLogState, WorkStatus
 from devlore.service import worklog_views, worklogs
+from devlore.service.problems import note
 from devlore.tools.declare import READ, WRITE, ToolGroup
 
 __all__ = ["WORKLOGS"]
@@ -23,7 +24,7 @@ Lines = list[str] | None
 
 
 def _state_text(r: WorkLogState) -> str:
-    return f"{r.name} {r.version} ({r.status}) in {r.path}"
+    return f"{r.name} {r.version} ({r.status}) in {r.path}" + (f"\nNote: {r.note}" if r.note else "")
 
 
 def _update_text(r: WorkLogState) -> str:
@@ -35,6 +36,7 @@ def _answer_text(r: WorkLogAnswer) -> str:
         rows = [f"{w.name} {w.version} {w.status}: {w.top_item or '-'}" for w in r.worklogs]
         if r.next_cursor:
             rows.append(f"({r.remaining} more: call again with cursor {r.next_cursor})")
+        rows += [note(r.problems)] if r.problems else []
         return "\n".join(rows) or "No work logs yet; start one with open_worklog."
     return f"{r.name} {r.version} ({r.status}), {len(r.entries)} entries shown"
 
@@ -53,6 +55,7 @@ def open_worklog(
     name: LogName,
     title: str | None = None,
     long_running: Annotated[bool, Field(description="Add the summary sections.")] = False,
+    create: Annotated[bool, Field(description="Confirm a near name.")] = False,
 ) -> WorkLogState:
     """Start a session: creates the log or its next version, carrying open items forward.
     Returns the resume brief: do its HIGH item first."""
