@@ -94,6 +94,12 @@ class ConfidenceChange(BaseModel):
     confidence_after: Level
 
 
+class Revision(BaseModel):
+    changes: list[ConfidenceChange] = Field(description="Each pattern revised, its level before and after.")
+    redirect: str | None = Field(description="The line left where a merged or split pattern was.")
+    note: str
+
+
 class NewPatternResult(BaseModel):
     name: str
     slug: str

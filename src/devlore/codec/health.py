@@ -94,8 +94,11 @@ def growth_text(
     reinforced: Sequence[str],
     stats: str,
     minutes: int,
+    revised: Sequence[str] = (),
 ) -> str:
-    """Add this write's events to the week of ``monday`` (creating it) and refresh its stats."""
+    """Add this write's events to the week of ``monday`` (creating it) and refresh its stats.
+    ``revised`` (demotions, merges, splits) goes under ``**Patterns revised:**``, a label added
+    after the reinforced ones the first time a week has such an event."""
     doc = _ensure_week(old, monday)
     lines = doc.bodies()
     start, end = next((s, e) for s, e, t in _sections(doc) if t == f"Week of {monday}")
@@ -103,6 +106,10 @@ def growth_text(
     for label, items in (("**Patterns learned:**", learned), ("**Patterns reinforced:**", reinforced)):
         if items:
             splices += _append_items(lines, start, end, label, [f"- {i}" for i in items])
+    if revised:
+        splices += _append_items(
+            lines, start, end, "**Patterns revised:**", [f"- {i}" for i in revised], _after(lines, start, end)
+        )
     for j in range(start, end):
         if lines[j].startswith("**Brain stats:**"):
             splices.append(Splice(j, j + 1, (f"**Brain stats:** {stats}",)))
@@ -113,10 +120,24 @@ def growth_text(
     return doc.splice(splices).render()
 
 
-def _append_items(lines: list[str], start: int, end: int, label: str, items: list[str]) -> list[Splice]:
+def _after(lines: list[str], start: int, end: int) -> int:
+    """The line after the week's reinforced items (else after its heading)."""
+    head = next((j for j in range(start, end) if lines[j].startswith("**Patterns reinforced:**")), None)
+    if head is None:
+        return start + 1
+    j = head + 1
+    while j < end and lines[j].startswith("- "):
+        j += 1
+    return j
+
+
+def _append_items(
+    lines: list[str], start: int, end: int, label: str, items: list[str], missing: int | None = None
+) -> list[Splice]:
     head = next((j for j in range(start, end) if lines[j].startswith(label)), None)
     if head is None:
-        return [Splice(start + 1, start + 1, ("", label, *items))]
+        at = start + 1 if missing is None else missing
+        return [Splice(at, at, ("", label, *items))]
     j = head + 1
     while j < end and lines[j].startswith("- "):
         j += 1

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class GrowthEvent:
-    kind: str  # "learned" or "reinforced"
+    kind: str  # "learned", "reinforced", "revised" (demoted, merged, split) or "time"
     line: str
     minutes: int = 0
 
@@ -166,6 +166,7 @@ def _write(brain: Brain, events: list[GrowthEvent]) -> None:
                 [e.line for e in events if e.kind == "reinforced"],
                 stats,
                 sum(e.minutes for e in events),
+                [e.line for e in events if e.kind == "revised"],
             )
     except DevloreError as exc:
         log.warning("brain-health not updated: %s", exc)

@@ -1,16 +1,16 @@
-"""The pattern tools: list, read, add, reinforce and re-rate patterns."""
+"""The pattern tools: list, read, add, reinforce, re-rate and revise patterns."""
 
 # mypy: disable-error-code="empty-body"
 # (a declaration has no body: register calls its service)
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from devlore.model import ConfidenceChange, Level, NewPatternResult, PatternDetail, PatternList
-from devlore.service import patterns
+from devlore.model import ConfidenceChange, Level, NewPatternResult, PatternDetail, PatternList, Revision
+from devlore.service import patterns, revise
 from devlore.tools.declare import READ, REWRITE, WRITE, DateArg, DomainArg, PatternArg, ToolGroup
 
 __all__ = ["PATTERNS", "change_text"]
@@ -87,3 +87,23 @@ def upgrade_confidence(
 ) -> ConfidenceChange:
     """Re-rate a pattern from its evidence (repairs hand edits that drifted). Naming a level
     the examples do not support is refused with how many examples are missing."""
+
+
+def _revised(r: Revision) -> str:
+    return "\n".join([r.note, *(change_text(c) for c in r.changes), *([r.redirect] if r.redirect else [])])
+
+
+@PATTERNS.tool(revise.revise_pattern, WRITE, text=_revised)
+def revise_pattern(
+    pattern: PatternArg,
+    action: Literal["remove_example", "merge_into", "split"],
+    example: Annotated[int | None, Field(description="remove_example: its number in get_pattern.")] = None,
+    reason: Annotated[str | None, Field(description="remove_example: why it no longer counts.")] = None,
+    into: Annotated[list[str] | None, Field(description="merge_into: [pattern to keep]; split: new names.")] = None,
+    examples: Annotated[
+        list[list[int]] | None, Field(description="split: example numbers for each new name; each exactly once.")
+    ] = None,
+    domain: DomainArg = None,
+) -> Revision:
+    """When evidence changes. remove_example: the level may fall. merge_into: pools examples into
+    the kept pattern, re-rated; a redirect stays. split: one pattern into several."""
