@@ -162,7 +162,9 @@ def merge_patterns(brain: Brain, keep: str, merge: str, domain: str | None = Non
             files[m_ref.path] = _write(m_ref.path, mf, gone, today, _levels(mf, {m.start: None}))
     health.after_write(brain, [_event(change, f"merged {m.name}")])
     text = f"Merged '{m.name}' into '{k.name}': {_plural(count)}"
-    return Revision(changes=[change], redirect=redirect[-1], note=f"{text} ({dups} duplicate{"s" if dups != 1 else ""} kept once).")
+    return Revision(
+        changes=[change], redirect=redirect[-1], note=f"{text} ({dups} duplicate{'s' if dups != 1 else ''} kept once)."
+    )
 
 
 # -- split ---------------------------------------------------------------------------------------
