@@ -47,6 +47,7 @@ ANNOTATIONS = {
     "promote_to_workflow": "writes",
     "record_experience": "writes",
     "recall": "read-only",
+    "revise_pattern": "writes",
     "upgrade_confidence": "writes, idempotent",
 }
 
@@ -112,7 +113,7 @@ def devlore(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.anyio
-async def test_tools_list_holds_the_nine_pattern_tools_each_with_an_output_schema_and_annotations(
+async def test_tools_list_holds_the_ten_pattern_tools_each_with_an_output_schema_and_annotations(
     serve: Serve, root: Path
 ) -> None:
     with anyio.fail_after(TIMEOUT):
