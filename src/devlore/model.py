@@ -140,6 +140,12 @@ class Problem(BaseModel):
     reason: str
 
 
+class Suggestion(BaseModel):
+    kind: Literal["merge", "new_pattern", "revalidate", "promote", "almost"]
+    text: str = Field(description="The decision to offer the user.")
+    evidence: list[str]
+
+
 class Stats(BaseModel):
     patterns: int
     by_level: dict[str, int] = Field(description="Patterns per evidence level (HIGH, MEDIUM, LOW).")
@@ -153,6 +159,7 @@ class Stats(BaseModel):
     problems: list[Problem] = Field(description="Files that could not be parsed (the first 50); left untouched.")
     problems_total: int = 0
     last_sync: str | None = Field(default=None, description="devlore serve --git --sync-every: the last sync.")
+    suggestions: list[Suggestion] = Field(default_factory=list, description="With suggest: ranked, with evidence.")
 
 
 WorkStatus = Literal["in_progress", "blocked", "needs_review", "completed"]

@@ -1,0 +1,307 @@
+"""Suggestions, not surprises: what the memory would gain from a person's decision, ranked,
+each with its evidence (docs/FORMAT.md, '3.3 Suggestions'). Nothing here writes.
+
+- ``merge``: patterns that say the same thing (the same name once normalised, names or texts
+  that share their rare words, the same example cited by both) → merge them?
+- ``new_pattern``: a lesson that recurs in two or more experiences no pattern covers.
+- ``revalidate``: a HIGH pattern with no example for 90+ days, or with counter-examples.
+- ``promote``: a HIGH pattern without a workflow.
+- ``almost``: a MEDIUM pattern one or two examples short of HIGH, used in the last 30 days.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from devlore.codec import episodes, workflows
+from devlore.codec.pattern_revise import COUNTER, bullets
+from devlore.errors import DevloreError
+from devlore.layout import EPISODIC, WORKFLOWS
+from devlore.model import Suggestion, evidence_level, examples_needed
+from devlore.service.brain import Brain, PatternRef
+
+__all__ = ["RECENT_EXPERIENCES", "suggest"]
+
+RECENT_EXPERIENCES = 2_000  # the newest notes read for recurring lessons: bounded on any brain
+STALE_DAYS = 90
+RECENT_DAYS = 30
+_KIND_ORDER = ("merge", "new_pattern", "revalidate", "promote", "almost")
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_STOP = frozenset(
+    """a an and are as at be been before but by can do does each every for from has have how if in into is it
+    its keep make more never new no not of on once one only or our out over same so than that the their them
+    then there these they this those to too up use used using was we were what when where which while who why
+    will with without you your after again all also any because both case cases does done down few first got
+    just last less like many most much must need next now off other own part per some still such take time
+    under until very way well work would""".split()
+)
+_CONFUSABLES = str.maketrans("аеорсхуіјѕԁ", "aeopcxyijsd")  # Cyrillic letters that look Latin
+_LESSON_SECTIONS = ("learnings extracted", "next time", "solution", "lessons", "lesson")
+
+
+def _name_key(name: str) -> str:
+    """A name as people mean it: NFKC, case-folded, look-alike letters mapped, punctuation gone."""
+    text = unicodedata.normalize("NFKC", name).casefold().translate(_CONFUSABLES)
+    kept = "".join(ch if not unicodedata.category(ch).startswith(("P", "S")) else " " for ch in text)
+    return " ".join(kept.split())
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ies", "es", "ed", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def _terms(text: str) -> set[str]:
+    words = (w.casefold().replace("'", "") for w in _WORD.findall(unicodedata.normalize("NFKC", text)))
+    return {_stem(w) for part in words for w in part.split("-") if len(w) > 2 and w not in _STOP and not w.isdigit()}
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    suggestion: Suggestion
+    score: float
+
+
+@dataclass
+class _Pattern:
+    ref: PatternRef
+    name_terms: set[str]
+    text_terms: set[str]
+    examples: set[str]
+    last: str | None  # the newest example's date, else Last reinforced
+
+
+def _patterns(brain: Brain) -> list[_Pattern]:
+    out: list[_Pattern] = []
+    for ref in brain.patterns():
+        e, lines = ref.entry, ref.file.lines
+        text = " ".join(e.block_text(lines, k) for k in ("context", "pattern", "### description", "### when to use"))
+        dates = [x.date for x in e.examples if x.date]
+        last = max([*dates, (e.last_reinforced or "")[:10]]) or None
+        examples = {" ".join(x.text.casefold().split()) for x in e.examples}
+        out.append(_Pattern(ref, _terms(e.name), _terms(text), examples, last))
+    return out
+
+
+def _plural(n: int) -> str:
+    return f"{n} example" if n == 1 else f"{n} examples"
+
+
+def _label(p: _Pattern) -> str:
+    return f"'{p.ref.entry.name}' ({p.ref.domain}, {p.ref.entry.example_count} ex.)"
+
+
+# -- near-duplicates ---------------------------------------------------------------------------------
+
+
+def _pair_evidence(a: _Pattern, b: _Pattern, rare: set[str]) -> tuple[float, list[str]]:
+    score, why = 0.0, []
+    if _name_key(a.ref.entry.name) == _name_key(b.ref.entry.name):
+        score += 3
+        why.append(f"same name once normalised: {_label(a)} / {_label(b)}")
+    shared_names = a.name_terms & b.name_terms
+    union = a.name_terms | b.name_terms
+    if union and len(shared_names) / len(union) >= 0.6 and len(shared_names) >= 2:
+        score += 1.5
+        why.append(f"names share: {', '.join(sorted(shared_names))}")
+    cited = a.examples & b.examples
+    if cited:
+        score += 2 + len(cited)
+        why.append(f"both cite: {next(iter(sorted(cited)))[:120]}")
+    words = sorted((a.text_terms | a.name_terms) & (b.text_terms | b.name_terms) & rare)
+    if len(words) >= 3:
+        score += 0.2 * len(words)
+        why.append(f"rare words in both: {', '.join(words[:8])}")
+    return score, why
+
+
+def _duplicates(pats: list[_Pattern]) -> list[_Ranked]:
+    df: Counter[str] = Counter(t for p in pats for t in p.name_terms | p.text_terms)
+    limit = max(2, len(pats) // 100)
+    rare = {t for t, n in df.items() if n <= limit}
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(pats):
+        by_key[_name_key(p.ref.entry.name)].append(i)
+        for t in (p.name_terms | p.text_terms) & rare:
+            by_key[t].append(i)
+        for x in p.examples:
+            by_key["\0" + x].append(i)
+    pairs = {(i, j) for ids in by_key.values() if len(ids) <= 50 for i in ids for j in ids if i < j}
+    parent = list(range(len(pats)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    evidence: dict[int, list[str]] = defaultdict(list)
+    scores: dict[int, float] = defaultdict(float)
+    for i, j in sorted(pairs):
+        score, why = _pair_evidence(pats[i], pats[j], rare)
+        if score >= 2:
+            parent[root(j)] = root(i)
+            evidence[i] += why
+            scores[i] += score
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(pats)):
+        groups[root(i)].append(i)
+    out: list[_Ranked] = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        ranked = sorted(members, key=lambda i: (-pats[i].ref.entry.example_count, i))
+        keep, rest = pats[ranked[0]], [pats[i] for i in ranked[1:]]
+        names = ", ".join(f"'{p.ref.entry.name}'" for p in rest)
+        why = list(dict.fromkeys(w for i in members for w in evidence[i]))
+        out.append(
+            _Ranked(
+                Suggestion(
+                    kind="merge",
+                    text=f"Merge {names} into '{keep.ref.entry.name}'? (revise_pattern merge_into)",
+                    evidence=why[:5],
+                ),
+                round(sum(scores[i] for i in members), 2),
+            )
+        )
+    return out
+
+
+# -- recurring lessons ---------------------------------------------------------------------------------
+
+
+def _lesson(rel: str, text: str) -> tuple[str, set[str], bool]:
+    """(title, the lesson's terms, whether the note links a pattern)."""
+    ep = episodes.parse(rel, text)
+    linked = bool(ep.meta.get("patterns")) or "→ Created:" in ep.body or "→ Reinforced:" in ep.body
+    sections: list[str] = []
+    keep = False
+    for line in ep.body.splitlines():
+        if line.startswith("## "):
+            keep = line[3:].strip().casefold() in _LESSON_SECTIONS
+        elif keep and not line.startswith(("- New:", "- Reinforced:", "→")):
+            sections.append(line)
+    return ep.title, _terms(" ".join(sections)), linked
+
+
+def _notes(brain: Brain) -> list[tuple[str, str, set[str]]]:
+    rels = sorted(brain.store.scan(EPISODIC), key=lambda r: r.rsplit("/", 1)[-1], reverse=True)[:RECENT_EXPERIENCES]
+    out: list[tuple[str, str, set[str]]] = []
+    for rel in rels:
+        try:
+            title, terms, linked = brain.derived(rel, "lesson", _lesson)
+        except DevloreError:
+            continue
+        if not linked and terms:
+            out.append((rel, title, terms))
+    return out
+
+
+def _lessons(brain: Brain, pats: list[_Pattern]) -> list[_Ranked]:
+    notes = _notes(brain)
+    df: Counter[str] = Counter(t for _, _, terms in notes for t in terms)
+    by_term: dict[str, list[int]] = defaultdict(list)
+    for k, (_, _, terms) in enumerate(notes):
+        for t in terms:
+            if 2 <= df[t] <= max(3, len(notes) // 50):
+                by_term[t].append(k)
+    shared: dict[tuple[int, ...], set[str]] = defaultdict(set)
+    for t, ids in by_term.items():
+        shared[tuple(ids)].add(t)
+    covered = [p.name_terms | p.text_terms for p in pats]
+    out: list[_Ranked] = []
+    for group, terms in shared.items():
+        if len(terms) < 3 or any(len(terms & c) >= len(terms) * 0.6 for c in covered):
+            continue
+        words = sorted(terms)[:8]
+        examples = [f"{notes[k][1]} ({notes[k][0]})" for k in group]
+        out.append(
+            _Ranked(
+                Suggestion(
+                    kind="new_pattern",
+                    text=f"{len(group)} experiences share a lesson no pattern covers ({', '.join(words[:4])}): add it?",
+                    evidence=[f"shared words: {', '.join(words)}", *examples[:4]],
+                ),
+                round(len(group) * len(terms) / 2, 2),
+            )
+        )
+    return out
+
+
+# -- levels: promote, revalidate, almost -----------------------------------------------------------------
+
+
+def _workflow_sources(brain: Brain) -> set[str]:
+    out: set[str] = set()
+    for rel in brain.store.glob(WORKFLOWS):
+        out.add(rel.rsplit("/", 1)[-1].removesuffix(".md"))
+        try:
+            source = brain.derived(rel, "workflow", workflows.parse).source_pattern
+        except DevloreError:
+            continue
+        if source:
+            out.add(source.rsplit("#", 1)[-1].strip())
+    return out
+
+
+def _levels(brain: Brain, pats: list[_Pattern], today: date) -> Iterable[_Ranked]:
+    flows = _workflow_sources(brain)
+    stale = (today - timedelta(days=STALE_DAYS)).isoformat()
+    recent = (today - timedelta(days=RECENT_DAYS)).isoformat()
+    for p in pats:
+        e = p.ref.entry
+        n, level = e.example_count, e.evidence
+        counters = bullets(p.ref.file, e, COUNTER)
+        if level == "HIGH" and (not p.last or p.last < stale):
+            yield _Ranked(
+                Suggestion(
+                    kind="revalidate",
+                    text=f"'{e.name}' is HIGH but has no example since {p.last or 'ever'}: still true?",
+                    evidence=[f"{n} examples, the newest from {p.last or 'no date'}"],
+                ),
+                2.0,
+            )
+        if counters and len(counters) * 2 >= n:
+            yield _Ranked(
+                Suggestion(
+                    kind="revalidate",
+                    text=f"'{e.name}' has {len(counters)} counter-examples for {n} examples: still true?",
+                    evidence=counters[-3:],
+                ),
+                1.5 + len(counters),
+            )
+        if level == "HIGH" and e.slug not in flows:
+            yield _Ranked(
+                Suggestion(
+                    kind="promote",
+                    text=f"'{e.name}' is HIGH with no workflow: promote_to_workflow?",
+                    evidence=[f"{n} examples, last {p.last or 'undated'}"],
+                ),
+                1.0,
+            )
+        if level == "MEDIUM" and n + 2 >= examples_needed("HIGH") and p.last and p.last >= recent:
+            short = examples_needed("HIGH") - n
+            yield _Ranked(
+                Suggestion(
+                    kind="almost",
+                    text=f"'{e.name}' is {_plural(short)} short of HIGH and was used on {p.last}.",
+                    evidence=[f"{n} examples: {evidence_level(n)} now"],
+                ),
+                1.0 / short,
+            )
+
+
+def suggest(brain: Brain, limit: int = 10) -> list[Suggestion]:
+    """The suggestions, ranked (merges first, then new patterns, revalidations, promotions and
+    patterns nearly HIGH; within a kind, the strongest evidence first), at most ``limit``."""
+    pats = _patterns(brain)
+    found = [*_duplicates(pats), *_lessons(brain, pats), *_levels(brain, pats, brain.today())]
+    found.sort(key=lambda r: (_KIND_ORDER.index(r.suggestion.kind), -r.score, r.suggestion.text))
+    return [r.suggestion for r in found[:limit]]
