@@ -108,8 +108,8 @@ def _pair_evidence(a: _Pattern, b: _Pattern, rare: set[str]) -> tuple[float, lis
         why.append(f"same name once normalised: {_label(a)} / {_label(b)}")
     shared_names = a.name_terms & b.name_terms
     union = a.name_terms | b.name_terms
-    if union and len(shared_names) / len(union) >= 0.6 and len(shared_names) >= 2:
-        score += 1.5
+    if len(shared_names) >= 2 and len(shared_names) / len(union) >= 0.6:
+        score += 2.5 if shared_names == union else 1.5
         why.append(f"names share: {', '.join(sorted(shared_names))}")
     cited = a.examples & b.examples
     if cited:
@@ -126,9 +126,13 @@ def _duplicates(pats: list[_Pattern]) -> list[_Ranked]:
     df: Counter[str] = Counter(t for p in pats for t in p.name_terms | p.text_terms)
     limit = max(2, len(pats) // 100)
     rare = {t for t, n in df.items() if n <= limit}
+    named: Counter[str] = Counter(t for p in pats for t in p.name_terms)
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(pats):
         by_key[_name_key(p.ref.entry.name)].append(i)
+        for t in p.name_terms:
+            if named[t] <= max(5, len(pats) // 100):
+                by_key["\1" + t].append(i)
         for t in (p.name_terms | p.text_terms) & rare:
             by_key[t].append(i)
         for x in p.examples:
