@@ -59,6 +59,7 @@ class PatternSummary(BaseModel):
     examples: int = Field(description="Number of examples listed.")
     last_reinforced: str | None
     stale: bool = Field(description="Not reinforced within the staleness window (90 days by default).")
+    counter_examples: int = 0
 
 
 class PatternList(BaseModel):
@@ -80,6 +81,7 @@ class PatternDetail(BaseModel):
     stale: bool
     format: Literal["A", "B"] = Field(description="A: bold header fields; B: ### subsections.")
     sources: list[str] = Field(description="Source experience paths.")
+    counter_examples: list[str] = Field(default_factory=list, description="Where it was applied and did not work.")
     markdown: str = Field(description="The entry exactly as written in the file.")
     truncated: bool = Field(
         default=False, description="markdown or examples were shortened; read the pattern's resource for all."

@@ -76,3 +76,46 @@ async def test_each_action_says_which_arguments_it_needs(connect: ClientFactory,
     assert merge == "merge_into needs into: [the name of the pattern to keep]."
     assert split == "split needs into (the new names) and examples (their example numbers)."
     assert (root / DEV).read_bytes() == before
+
+
+EXPERIENCE = {
+    "title": "Batching did not help the PDF export",
+    "project": "Billing Portal",
+    "goal": "Speed up the statement export",
+    "what_happened": "The time went into rendering, not queries.",
+    "solution": "Profiled first next time.",
+    "date": "2026-11-20",
+}
+
+
+async def test_a_counter_example_is_recorded_and_shown_but_does_not_lower_the_level(
+    connect: ClientFactory, root: Path
+) -> None:
+    before = (root / DEV).read_text(encoding="utf-8")
+    async with connect() as client:
+        result = await ok(
+            client,
+            "record_experience",
+            {**EXPERIENCE, "result": "PARTIAL", "patterns_failed": ["Batch Loading Related Rows"]},
+        )
+        got = await ok(client, "get_pattern", {"pattern": "Batch Loading Related Rows"})
+        listed = await ok(client, "list_patterns", {"domain": "dev", "level": "MEDIUM"})
+
+    counter = f"Billing Portal - Batching did not help the PDF export (2026-11-20) - PARTIAL ({result['path']})"
+    assert got["counter_examples"] == [counter]
+    assert (got["confidence"], got["evidence_level"], len(got["examples"])) == ("MEDIUM", "MEDIUM", 4)
+    row = next(p for p in listed["patterns"] if p["name"] == "Batch Loading Related Rows")
+    assert row["counter_examples"] == 1
+    after = (root / DEV).read_text(encoding="utf-8")
+    assert (
+        f"- memory/episodic/code/2026-09-30-invoice-list-batching.md\n\n**Counter-examples:**\n- {counter}\n" in after
+    )
+    assert len(after.splitlines()) == len(before.splitlines()) + 3
+
+
+async def test_a_counter_example_needs_a_result_that_was_not_a_success(connect: ClientFactory, root: Path) -> None:
+    async with connect() as client:
+        message = await error(
+            client, "record_experience", {**EXPERIENCE, "patterns_failed": ["Batch Loading Related Rows"]}
+        )
+    assert message == "patterns_failed needs result PARTIAL or BLOCKED: a pattern that failed did not succeed."

@@ -15,8 +15,9 @@ from devlore.errors import AlreadyExists, InvalidArgument
 from devlore.layout import EPISODIC, WORK_TYPES, domain_file, domain_of
 from devlore.model import ConfidenceChange, ExperienceResult, NewPatternResult
 from devlore.service import health, validate
-from devlore.service.brain import Brain
+from devlore.service.brain import Brain, PatternRef
 from devlore.service.patterns import insert_text, new_pattern, reinforce_text
+from devlore.service.revise import counter_text
 
 __all__ = ["NewPatternInput", "record_experience"]
 
@@ -65,6 +66,7 @@ def record_experience(
     work_type: str = "code",
     result: str = "SUCCESS",
     patterns_applied: list[str] | None = None,
+    patterns_failed: list[str] | None = None,
     new_patterns: list[NewPatternInput] | None = None,
     example: str | None = None,
     duration: str | None = None,
@@ -80,6 +82,7 @@ def record_experience(
     default_domain, folder = WORK_TYPES[work_type]
     line = example or f"{project} - {title} ({day}) - {outcome.title()}"
     applied = [brain.find(name) for name in dict.fromkeys(patterns_applied or [])]
+    failed = _failed(brain, outcome, patterns_failed)
     rel = _episode_path(brain, folder, day, title)
     drafts = [
         (
@@ -100,7 +103,7 @@ def record_experience(
     ]
     if len({slugify(d.name) for _, d in drafts}) < len(drafts):
         raise AlreadyExists("new_patterns names the same pattern twice; give each new pattern once.")
-    touched = sorted({ref.path for ref in applied} | {path for path, _ in drafts})
+    touched = sorted({ref.path for ref in applied + failed} | {path for path, _ in drafts})
     today = brain.today().isoformat()
     changes: list[ConfidenceChange] = []
     created: list[NewPatternResult] = []
@@ -109,6 +112,9 @@ def record_experience(
             text = files[ref.path] or ""
             files[ref.path], change = reinforce_text(ref.path, text, ref.entry.name, line, day, today, rel)
             changes.append(change)
+        for ref in failed:
+            counter = f"{project} - {title} ({day}) - {outcome} ({rel})"
+            files[ref.path] = counter_text(ref.path, files[ref.path] or "", ref.entry.name, counter, today)
         for path, draft in drafts:
             domain = domain_of(path)
             files[path] = insert_text(path, files[path], draft, domain, today, brain)
@@ -128,8 +134,8 @@ def record_experience(
                 quality=quality,
                 next_time=validate.text("next_time", next_time, required=False) if next_time else None,
                 applied=tuple(c.name for c in changes),
-                patterns=tuple([c.name for c in changes] + [c.name for c in created]),
-                learnings=_learnings(changes, created),
+                patterns=tuple([c.name for c in changes] + [c.name for c in created] + [r.entry.name for r in failed]),
+                learnings=_learnings(changes, created) + tuple(f"Counter-example: {r.entry.name}" for r in failed),
                 links=_links(changes, created),
             )
         )
@@ -154,3 +160,10 @@ def _links(changes: list[ConfidenceChange], created: list[NewPatternResult]) -> 
             f"→ Confidence: {c.confidence_before} → {c.confidence_after} ({n} example{'s' if n != 1 else ''})",
         ]
     return tuple(out)
+
+
+def _failed(brain: Brain, outcome: str, names: list[str] | None) -> list[PatternRef]:
+    """The patterns applied without working: a counter-example each (PARTIAL or BLOCKED only)."""
+    if names and outcome == "SUCCESS":
+        raise InvalidArgument("patterns_failed needs result PARTIAL or BLOCKED: a pattern that failed did not succeed.")
+    return [brain.find(name) for name in dict.fromkeys(names or [])]

@@ -8,6 +8,7 @@ from typing import cast
 
 from devlore.codec import pattern_edits as edits
 from devlore.codec.pattern_entry import Entry, minutes, slugify
+from devlore.codec.pattern_revise import COUNTER, bullets
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Splice
 from devlore.errors import AlreadyExists, Conflict, InvalidArgument, InvalidTransition
@@ -56,6 +57,7 @@ def summary(ref: PatternRef, stale_days: int = 90, today: object = None) -> Patt
         examples=e.example_count,
         last_reinforced=e.last_reinforced,
         stale=is_stale(e.last_reinforced, day, stale_days),
+        counter_examples=len(bullets(ref.file, e, COUNTER)),
     )
 
 
@@ -137,6 +139,7 @@ def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> Patter
         stale=s.stale,
         format=e.format,
         sources=list(e.sources)[-MAX_EXAMPLES:],
+        counter_examples=[x[:200] for x in bullets(ref.file, e, COUNTER)[-MAX_EXAMPLES:]],
         markdown=markdown[:MAX_MARKDOWN],
         truncated=truncated,
     )

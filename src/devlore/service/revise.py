@@ -18,7 +18,7 @@ from devlore.service import health, validate
 from devlore.service.brain import Brain, parse_patterns, remember_parse
 from devlore.service.patterns import _named
 
-__all__ = ["merge_patterns", "remove_example", "revise_pattern", "split_pattern"]
+__all__ = ["counter_text", "merge_patterns", "remove_example", "revise_pattern", "split_pattern"]
 
 
 def revise_pattern(
@@ -227,3 +227,15 @@ def _change_named(name: str, path: str, count: int, before: str | None) -> Confi
     return ConfidenceChange(
         name=name, path=path, examples=count, confidence_before=before, confidence_after=evidence_level(count)
     )
+
+
+# -- counter-examples ------------------------------------------------------------------------------
+
+
+def counter_text(rel: str, text: str, name: str, line: str, today: str) -> str:
+    """The pure step of a counter-example (``record_experience``'s ``patterns_failed``): one
+    ``- `` line under the entry's Counter-examples. The level stays what the examples earn
+    (docs/FORMAT.md, '3.2 Revising patterns')."""
+    pf = parse_patterns(rel, text)
+    entry = _named(pf, name, rel)
+    return _write(rel, pf, rev.append_bullets(pf, entry, rev.COUNTER, [line]), today, edits.levels(pf))

@@ -122,10 +122,9 @@ def _pair_evidence(a: _Pattern, b: _Pattern, rare: set[str]) -> tuple[float, lis
     return score, why
 
 
-def _duplicates(pats: list[_Pattern]) -> list[_Ranked]:
-    df: Counter[str] = Counter(t for p in pats for t in p.name_terms | p.text_terms)
-    limit = max(2, len(pats) // 100)
-    rare = {t for t, n in df.items() if n <= limit}
+def _candidates(pats: list[_Pattern], rare: set[str]) -> set[tuple[int, int]]:
+    """Pairs worth scoring: those sharing a normalised name, a name word few names have, a rare
+    word or an example (never all pairs: 7,500 patterns would be 28 million)."""
     named: Counter[str] = Counter(t for p in pats for t in p.name_terms)
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(pats):
@@ -137,7 +136,13 @@ def _duplicates(pats: list[_Pattern]) -> list[_Ranked]:
             by_key[t].append(i)
         for x in p.examples:
             by_key["\0" + x].append(i)
-    pairs = {(i, j) for ids in by_key.values() if len(ids) <= 50 for i in ids for j in ids if i < j}
+    return {(i, j) for ids in by_key.values() if len(ids) <= 50 for i in ids for j in ids if i < j}
+
+
+def _duplicates(pats: list[_Pattern]) -> list[_Ranked]:
+    df: Counter[str] = Counter(t for p in pats for t in p.name_terms | p.text_terms)
+    rare = {t for t, n in df.items() if n <= max(2, len(pats) // 100)}
+    pairs = _candidates(pats, rare)
     parent = list(range(len(pats)))
 
     def root(i: int) -> int:

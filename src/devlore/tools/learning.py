@@ -55,6 +55,9 @@ def record_experience(
     patterns_applied: Annotated[
         list[str] | None, Field(description="Existing patterns this task used; each is reinforced.")
     ] = None,
+    patterns_failed: Annotated[
+        list[str] | None, Field(description="PARTIAL/BLOCKED: patterns applied that did not work (counter-examples).")
+    ] = None,
     new_patterns: Annotated[list[NewPatternArg] | None, Field(description="Patterns learned here.")] = None,
     example: Annotated[str | None, Field(description="Example line for reinforcements; default derived.")] = None,
     duration: str | None = None,
