@@ -99,8 +99,8 @@ async def test_suggest_finds_each_planted_candidate_with_its_evidence(connect: C
     assert kinds == sorted(kinds, key=["merge", "new_pattern", "revalidate", "promote", "almost"].index)
     merge = next(text for kind, text in found if kind == "merge")
     assert merge == (
-        "Merge 'Database Connection Pooling', 'pool database connections!' into 'Pool Database Connections'? "
-        "(revise_pattern merge_into)"
+        "Merge 'Database Connection Pooling' (ops), 'pool database connections!' (ops) into "
+        "'Pool Database Connections' (dev)? (revise_pattern merge_into)"
     )
     assert any("same name once normalised" in e for e in found[("merge", merge)])
     lesson = next((text, ev) for (kind, text), ev in found.items() if kind == "new_pattern")

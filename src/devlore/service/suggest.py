@@ -17,17 +17,20 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from devlore.codec import episodes, workflows
 from devlore.codec.pattern_revise import COUNTER, bullets
 from devlore.errors import DevloreError
-from devlore.layout import EPISODIC, WORKFLOWS
+from devlore.layout import EPISODIC, WORKFLOWS, domain_of
 from devlore.model import Suggestion, evidence_level, examples_needed
 from devlore.service.brain import Brain, PatternRef
 
 __all__ = ["RECENT_EXPERIENCES", "suggest"]
 
 RECENT_EXPERIENCES = 2_000  # the newest notes read for recurring lessons: bounded on any brain
+MAX_GROUP = 5  # patterns in one merge suggestion: a longer chain is several decisions
+MAX_TEXT = 300
 STALE_DAYS = 90
 RECENT_DAYS = 30
 _KIND_ORDER = ("merge", "new_pattern", "revalidate", "promote", "almost")
@@ -79,15 +82,26 @@ class _Pattern:
 
 
 def _patterns(brain: Brain) -> list[_Pattern]:
+    """Every pattern's words, kept with its file's parse (a second call reads nothing again)."""
     out: list[_Pattern] = []
-    for ref in brain.patterns():
-        e, lines = ref.entry, ref.file.lines
-        text = " ".join(e.block_text(lines, k) for k in ("context", "pattern", "### description", "### when to use"))
-        dates = [x.date for x in e.examples if x.date]
-        last = max([*dates, (e.last_reinforced or "")[:10]]) or None
-        examples = {" ".join(x.text.casefold().split()) for x in e.examples}
-        out.append(_Pattern(ref, _terms(e.name), _terms(text), examples, last))
+    for rel, pf in brain.pattern_files():
+        hit = brain.memo.get((rel, "suggest"))
+        if hit is not None and hit[0] is pf:
+            out += cast(list[_Pattern], hit[2])
+            continue
+        mine = [_pattern(PatternRef(rel, domain_of(rel), e, pf)) for e in pf.entries]
+        brain.memo[(rel, "suggest")] = (pf, None, mine)
+        out += mine
     return out
+
+
+def _pattern(ref: PatternRef) -> _Pattern:
+    e, lines = ref.entry, ref.file.lines
+    text = " ".join(e.block_text(lines, k) for k in ("context", "pattern", "### description", "### when to use"))
+    dates = [x.date for x in e.examples if x.date]
+    last = max([*dates, (e.last_reinforced or "")[:10]]) or None
+    examples = {" ".join(x.text.casefold().split()) for x in e.examples}
+    return _Pattern(ref, _terms(e.name), _terms(text), examples, last)
 
 
 def _plural(n: int) -> str:
@@ -151,11 +165,13 @@ def _duplicates(pats: list[_Pattern]) -> list[_Ranked]:
             i = parent[i]
         return i
 
+    size = [1] * len(pats)
     evidence: dict[int, list[str]] = defaultdict(list)
     scores: dict[int, float] = defaultdict(float)
     for i, j in sorted(pairs):
         score, why = _pair_evidence(pats[i], pats[j], rare)
-        if score >= 2:
+        if score >= 2 and size[root(i)] + size[root(j)] <= MAX_GROUP and root(i) != root(j):
+            size[root(i)] += size[root(j)]
             parent[root(j)] = root(i)
             evidence[i] += why
             scores[i] += score
@@ -168,13 +184,13 @@ def _duplicates(pats: list[_Pattern]) -> list[_Ranked]:
             continue
         ranked = sorted(members, key=lambda i: (-pats[i].ref.entry.example_count, i))
         keep, rest = pats[ranked[0]], [pats[i] for i in ranked[1:]]
-        names = ", ".join(f"'{p.ref.entry.name}'" for p in rest)
+        names = ", ".join(f"'{p.ref.entry.name}' ({p.ref.domain})" for p in rest)
         why = list(dict.fromkeys(w for i in members for w in evidence[i]))
         out.append(
             _Ranked(
                 Suggestion(
                     kind="merge",
-                    text=f"Merge {names} into '{keep.ref.entry.name}'? (revise_pattern merge_into)",
+                    text=f"Merge {names} into '{keep.ref.entry.name}' ({keep.ref.domain})? (revise_pattern merge_into)",
                     evidence=why[:5],
                 ),
                 round(sum(scores[i] for i in members), 2),
@@ -313,4 +329,11 @@ def suggest(brain: Brain, limit: int = 10) -> list[Suggestion]:
     pats = _patterns(brain)
     found = [*_duplicates(pats), *_lessons(brain, pats), *_levels(brain, pats, brain.today())]
     found.sort(key=lambda r: (_KIND_ORDER.index(r.suggestion.kind), -r.score, r.suggestion.text))
-    return [r.suggestion for r in found[:limit]]
+    return [_bounded(r.suggestion) for r in found[:limit]]
+
+
+def _bounded(s: Suggestion) -> Suggestion:
+    """Long names make long suggestions: each stays a few lines (the answer's 20,000 bound)."""
+    cut = [e if len(e) <= 200 else e[:197] + "..." for e in s.evidence[:5]]
+    text = s.text if len(s.text) <= MAX_TEXT else s.text[: MAX_TEXT - 3] + "..."
+    return Suggestion(kind=s.kind, text=text, evidence=cut)
