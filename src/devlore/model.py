@@ -98,8 +98,7 @@ class ConfidenceChange(BaseModel):
 
 class Revision(BaseModel):
     changes: list[ConfidenceChange] = Field(description="Each pattern revised, its level before and after.")
-    redirect: str | None = Field(description="The line left where a merged or split pattern was.")
-    note: str
+    note: str = Field(description="What was done, and the redirect left where a pattern went.")
 
 
 class NewPatternResult(BaseModel):

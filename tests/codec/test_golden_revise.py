@@ -65,11 +65,10 @@ def test_merging_two_medium_patterns_across_files_pools_a_duplicate_once_and_rea
             name="Batch Loading Related Rows", path=DEV, examples=6, confidence_before="MEDIUM", confidence_after="HIGH"
         )
     ]
-    assert (
-        result.redirect
-        == "→ merged into [Batch Loading Related Rows](dev-patterns.md#batch-loading-related-rows), 2026-11-21"
+    assert result.note == (
+        "Merged 'One Diagram per Thread' into 'Batch Loading Related Rows': 6 examples (1 duplicate kept once). "
+        "Left: → merged into [Batch Loading Related Rows](dev-patterns.md#batch-loading-related-rows), 2026-11-21"
     )
-    assert "(1 duplicate kept once)" in result.note
     after = snapshot(root)
     assert {k for k in after if after[k] != before[k]} == {DEV, CONTENT, HEALTH_CONFIDENCE, HEALTH_GROWTH}
     assert touched_outside(dev, read(root, DEV), ("Batch Loading Related Rows",)) == []

@@ -119,7 +119,7 @@ def remove_example(brain: Brain, pattern: str, example: int, reason: str, domain
         change = _change(entry, ref.path, count - 1)
         files[ref.path] = _write(ref.path, pf, splices, today, _levels(pf, {entry.start: change.confidence_after}))
     health.after_write(brain, [_event(change, "example removed")])
-    return Revision(changes=[change], redirect=None, note=f"Removed example {example}: {removed}")
+    return Revision(changes=[change], note=f"Removed example {example}: {removed}")
 
 
 # -- merge ---------------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def merge_patterns(brain: Brain, keep: str, merge: str, domain: str | None = Non
     health.after_write(brain, [_event(change, f"merged {m.name}")])
     text = f"Merged '{m.name}' into '{k.name}': {_plural(count)}"
     return Revision(
-        changes=[change], redirect=redirect[-1], note=f"{text} ({dups} duplicate{'s' if dups != 1 else ''} kept once)."
+        changes=[change], note=f"{text} ({dups} duplicate{'s' if dups != 1 else ''} kept once). Left: {redirect[-1]}"
     )
 
 
@@ -219,7 +219,7 @@ def split_pattern(
         files[ref.path] = _write(ref.path, pf, [Splice(entry.start, entry.content_end, tuple(block))], today, counted)
     health.after_write(brain, [_event(c, f"split from {entry.name}") for c in changes])
     return Revision(
-        changes=changes, redirect=redirect[-1], note=f"Split '{entry.name}' into {', '.join(repr(n) for n in names)}."
+        changes=changes, note=f"Split '{entry.name}' into {', '.join(repr(n) for n in names)}. Left: {redirect[-1]}"
     )
 
 

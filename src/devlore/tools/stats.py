@@ -32,6 +32,6 @@ def _totals(r: Stats) -> str:
 
 @STATS.tool(stats.memory_stats, READ, text=_counts)
 def memory_stats(
-    suggest: Annotated[bool, Field(description="Add suggestions: merges, new patterns, promotions...")] = False,
+    suggest: Annotated[bool, Field(description="Add ranked suggestions.")] = False,
 ) -> Stats:
-    """Counts, levels, time saved, stale and drifted patterns, blockers, unparsable files."""
+    """Counts, levels, time saved, stale/drifted patterns, blockers, broken files; suggestions."""
