@@ -26,10 +26,16 @@ def read(root: Path, rel: str) -> str:
 
 
 def footer_lines(text: str) -> set[int]:
+    """The footer's counts and its Next steps list (with the point after it, where lines go)."""
     f = PatternFile.parse(text).footer
     if f is None:
         return set()
     lines = {i for i in (f.last_updated, f.total) if i is not None}
+    old = text.splitlines()
+    steps = next((i for i, line in enumerate(old) if line == "**Next steps:**"), None)
+    if steps is not None:
+        end = next((j for j in range(steps + 1, len(old)) if not old[j].startswith("- ")), len(old))
+        lines |= set(range(steps, end + 1))
     return lines | (set(range(*f.breakdown)) if f.breakdown else set())
 
 

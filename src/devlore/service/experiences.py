@@ -110,11 +110,11 @@ def record_experience(
     with brain.transaction(rel, *touched) as files:
         for ref in applied:
             text = files[ref.path] or ""
-            files[ref.path], change = reinforce_text(ref.path, text, ref.entry.name, line, day, today, rel)
+            files[ref.path], change = reinforce_text(ref.path, text, ref.entry.name, line, day, today, rel, brain=brain)
             changes.append(change)
         for ref in failed:
             counter = f"{project} - {title} ({day}) - {outcome} ({rel})"
-            files[ref.path] = counter_text(ref.path, files[ref.path] or "", ref.entry.name, counter, today)
+            files[ref.path] = counter_text(ref.path, files[ref.path] or "", ref.entry.name, counter, today, brain)
         for path, draft in drafts:
             domain = domain_of(path)
             files[path] = insert_text(path, files[path], draft, domain, today, brain)

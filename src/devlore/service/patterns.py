@@ -26,6 +26,7 @@ from devlore.model import (
 )
 from devlore.service import health, validate
 from devlore.service.brain import Brain, PatternRef, parse_patterns, remember_parse
+from devlore.service.next_steps import with_steps
 from devlore.service.paging import page
 
 __all__ = [
@@ -155,12 +156,15 @@ def _named(pf: PatternFile, name: str, rel: str) -> Entry:
     )
 
 
-def _with_footer(rel: str, pf: PatternFile, splices: list[Splice], today: str, counted: list[Level]) -> str:
-    """Apply an edit and the footer it implies in one pass over the original lines.
+def _with_footer(
+    rel: str, pf: PatternFile, splices: list[Splice], today: str, counted: list[Level], brain: Brain | None = None
+) -> str:
+    """Apply an edit and the footer it implies in one pass over the original lines, then (given
+    the brain, for its workflows) the footer's next steps.
 
     The new text's parse comes from re-reading only the edited sections, and is remembered,
     so the reads after the write (health, search, the next call) do not parse the file again."""
-    after = pf.edited([*splices, *edits.footer(pf, today, counted)])
+    after = with_steps(pf.edited([*splices, *edits.footer(pf, today, counted)]), today, brain)
     text = after.doc.render()
     remember_parse(rel, text, after)
     return text
@@ -190,6 +194,7 @@ def reinforce_text(
     today: str,
     source: str | None = None,
     minutes_saved: int | None = None,
+    brain: Brain | None = None,
 ) -> tuple[str, ConfidenceChange]:
     """The pure step of ``add_example``: the file's new text and the level change."""
     pf = parse_patterns(rel, text)
@@ -200,7 +205,7 @@ def reinforce_text(
         now = (minutes(total.value) or 0) + minutes_saved
         splices.append(Splice(total.line, total.line + 1, (f"- **Total saved:** {now} min",)))
     count = len(entry.examples) + 1
-    new_text = _with_footer(rel, pf, splices, today, _levels_with(pf, entry, evidence_level(count)))
+    new_text = _with_footer(rel, pf, splices, today, _levels_with(pf, entry, evidence_level(count)), brain)
     return new_text, ConfidenceChange(
         name=name,
         path=rel,
@@ -230,7 +235,7 @@ def add_example(
         if text is None:
             raise Conflict(f"{ref.path} was removed just now; nothing was written. Call list_patterns.")
         files[ref.path], change = reinforce_text(
-            ref.path, text, ref.entry.name, line, day, brain.today().isoformat(), source, time_saved_minutes
+            ref.path, text, ref.entry.name, line, day, brain.today().isoformat(), source, time_saved_minutes, brain
         )
     health.after_write(brain, [health.reinforced(change, time_saved_minutes or 0)])
     return change
@@ -252,7 +257,7 @@ def upgrade_confidence(
         rerated = edits.rerate(pf, entry, count)
         if pf.doc.splice(rerated).render() != text:  # the footer alone is no reason to write
             counted = _levels_with(pf, entry, target or evidence_level(count))
-            files[ref.path] = _with_footer(ref.path, pf, rerated, brain.today().isoformat(), counted)
+            files[ref.path] = _with_footer(ref.path, pf, rerated, brain.today().isoformat(), counted, brain)
     change = ConfidenceChange(
         name=entry.name,
         path=ref.path,
@@ -347,4 +352,4 @@ def insert_text(rel: str, text: str | None, new: edits.NewPattern, domain: str, 
                 f"A pattern named '{entry.name}' already exists in {rel}; "
                 "reinforce it with add_example instead of adding it again."
             )
-    return _with_footer(rel, pf, edits.insert_entry(pf, new), today, [*edits.levels(pf), "LOW"])
+    return _with_footer(rel, pf, edits.insert_entry(pf, new), today, [*edits.levels(pf), "LOW"], brain)

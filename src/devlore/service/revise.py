@@ -15,8 +15,8 @@ from devlore.codec.text import Splice
 from devlore.errors import AlreadyExists, Conflict, InvalidArgument
 from devlore.model import ConfidenceChange, Level, Revision, evidence_level
 from devlore.service import health, validate
-from devlore.service.brain import Brain, parse_patterns, remember_parse
-from devlore.service.patterns import _named
+from devlore.service.brain import Brain, parse_patterns
+from devlore.service.patterns import _named, _with_footer
 
 __all__ = ["counter_text", "merge_patterns", "remove_example", "revise_pattern", "split_pattern"]
 
@@ -54,11 +54,8 @@ def _text(files: dict[str, str | None], rel: str) -> str:
     return text
 
 
-def _write(rel: str, pf: PatternFile, splices: list[Splice], today: str, counted: list[Level]) -> str:
-    after = pf.edited([*splices, *edits.footer(pf, today, counted)])
-    text = after.doc.render()
-    remember_parse(rel, text, after)
-    return text
+def _write(rel: str, pf: PatternFile, splices: list[Splice], today: str, counted: list[Level], brain: Brain) -> str:
+    return _with_footer(rel, pf, splices, today, counted, brain)
 
 
 def _levels(pf: PatternFile, changed: dict[int, Level | None]) -> list[Level]:
@@ -117,7 +114,9 @@ def remove_example(brain: Brain, pattern: str, example: int, reason: str, domain
         short = removed if len(removed) <= 80 else removed[:77] + "..."
         splices += rev.append_bullets(pf, entry, rev.HISTORY, [f"{today}: removed example {example} ({short}): {why}"])
         change = _change(entry, ref.path, count - 1)
-        files[ref.path] = _write(ref.path, pf, splices, today, _levels(pf, {entry.start: change.confidence_after}))
+        files[ref.path] = _write(
+            ref.path, pf, splices, today, _levels(pf, {entry.start: change.confidence_after}), brain
+        )
     health.after_write(brain, [_event(change, "example removed")])
     return Revision(changes=[change], note=f"Removed example {example}: {removed}")
 
@@ -154,12 +153,12 @@ def merge_patterns(brain: Brain, keep: str, merge: str, domain: str | None = Non
         change = _change(k, k_ref.path, count)
         if mf is kf:
             levels = _levels(kf, {k.start: change.confidence_after, m.start: None})
-            files[k_ref.path] = _write(k_ref.path, kf, keep_splices + gone, today, levels)
+            files[k_ref.path] = _write(k_ref.path, kf, keep_splices + gone, today, levels, brain)
         else:
             files[k_ref.path] = _write(
-                k_ref.path, kf, keep_splices, today, _levels(kf, {k.start: change.confidence_after})
+                k_ref.path, kf, keep_splices, today, _levels(kf, {k.start: change.confidence_after}), brain
             )
-            files[m_ref.path] = _write(m_ref.path, mf, gone, today, _levels(mf, {m.start: None}))
+            files[m_ref.path] = _write(m_ref.path, mf, gone, today, _levels(mf, {m.start: None}), brain)
     health.after_write(brain, [_event(change, f"merged {m.name}")])
     text = f"Merged '{m.name}' into '{k.name}': {_plural(count)}"
     return Revision(
@@ -216,7 +215,9 @@ def split_pattern(
             for e, level in zip(pf.entries, edits.levels(pf), strict=True)
             for level in ([c.confidence_after for c in changes] if e is entry else [level])
         ]
-        files[ref.path] = _write(ref.path, pf, [Splice(entry.start, entry.content_end, tuple(block))], today, counted)
+        files[ref.path] = _write(
+            ref.path, pf, [Splice(entry.start, entry.content_end, tuple(block))], today, counted, brain
+        )
     health.after_write(brain, [_event(c, f"split from {entry.name}") for c in changes])
     return Revision(
         changes=changes, note=f"Split '{entry.name}' into {', '.join(repr(n) for n in names)}. Left: {redirect[-1]}"
@@ -232,10 +233,10 @@ def _change_named(name: str, path: str, count: int, before: str | None) -> Confi
 # -- counter-examples ------------------------------------------------------------------------------
 
 
-def counter_text(rel: str, text: str, name: str, line: str, today: str) -> str:
+def counter_text(rel: str, text: str, name: str, line: str, today: str, brain: Brain) -> str:
     """The pure step of a counter-example (``record_experience``'s ``patterns_failed``): one
     ``- `` line under the entry's Counter-examples. The level stays what the examples earn
     (docs/FORMAT.md, '3.2 Revising patterns')."""
     pf = parse_patterns(rel, text)
     entry = _named(pf, name, rel)
-    return _write(rel, pf, rev.append_bullets(pf, entry, rev.COUNTER, [line]), today, edits.levels(pf))
+    return _write(rel, pf, rev.append_bullets(pf, entry, rev.COUNTER, [line]), today, edits.levels(pf), brain)

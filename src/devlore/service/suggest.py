@@ -16,23 +16,21 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import cast
 
-from devlore.codec import episodes, workflows
-from devlore.codec.pattern_revise import COUNTER, bullets
+from devlore.codec import episodes
 from devlore.errors import DevloreError
-from devlore.layout import EPISODIC, WORKFLOWS, domain_of
-from devlore.model import Suggestion, evidence_level, examples_needed
+from devlore.layout import EPISODIC, domain_of
+from devlore.model import Suggestion
 from devlore.service.brain import Brain, PatternRef
+from devlore.service.next_steps import Due, due, last_seen, workflow_slugs
 
 __all__ = ["RECENT_EXPERIENCES", "suggest"]
 
 RECENT_EXPERIENCES = 2_000  # the newest notes read for recurring lessons: bounded on any brain
 MAX_GROUP = 5  # patterns in one merge suggestion: a longer chain is several decisions
 MAX_TEXT = 300
-STALE_DAYS = 90
-RECENT_DAYS = 30
 _KIND_ORDER = ("merge", "new_pattern", "revalidate", "promote", "almost")
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _STOP = frozenset(
@@ -98,8 +96,7 @@ def _patterns(brain: Brain) -> list[_Pattern]:
 def _pattern(ref: PatternRef) -> _Pattern:
     e, lines = ref.entry, ref.file.lines
     text = " ".join(e.block_text(lines, k) for k in ("context", "pattern", "### description", "### when to use"))
-    dates = [x.date for x in e.examples if x.date]
-    last = max([*dates, (e.last_reinforced or "")[:10]]) or None
+    last = last_seen(e)
     examples = {" ".join(x.text.casefold().split()) for x in e.examples}
     return _Pattern(ref, _terms(e.name), _terms(text), examples, last)
 
@@ -263,64 +260,28 @@ def _lessons(brain: Brain, pats: list[_Pattern]) -> list[_Ranked]:
 # -- levels: promote, revalidate, almost -----------------------------------------------------------------
 
 
-def _workflow_sources(brain: Brain) -> set[str]:
-    out: set[str] = set()
-    for rel in brain.store.glob(WORKFLOWS):
-        out.add(rel.rsplit("/", 1)[-1].removesuffix(".md"))
-        try:
-            source = brain.derived(rel, "workflow", workflows.parse).source_pattern
-        except DevloreError:
-            continue
-        if source:
-            out.add(source.rsplit("#", 1)[-1].strip())
-    return out
-
-
 def _levels(brain: Brain, pats: list[_Pattern], today: date) -> Iterable[_Ranked]:
-    flows = _workflow_sources(brain)
-    stale = (today - timedelta(days=STALE_DAYS)).isoformat()
-    recent = (today - timedelta(days=RECENT_DAYS)).isoformat()
+    """The facts the footer's next steps come from (``service.next_steps.due``), as suggestions."""
+    flows = workflow_slugs(brain)
     for p in pats:
-        e = p.ref.entry
-        n, level = e.example_count, e.evidence
-        counters = bullets(p.ref.file, e, COUNTER)
-        if level == "HIGH" and (not p.last or p.last < stale):
-            yield _Ranked(
-                Suggestion(
-                    kind="revalidate",
-                    text=f"'{e.name}' is HIGH but has no example since {p.last or 'ever'}: still true?",
-                    evidence=[f"{n} examples, the newest from {p.last or 'no date'}"],
-                ),
-                2.0,
-            )
-        if counters and len(counters) * 2 >= n:
-            yield _Ranked(
-                Suggestion(
-                    kind="revalidate",
-                    text=f"'{e.name}' has {len(counters)} counter-examples for {n} examples: still true?",
-                    evidence=counters[-3:],
-                ),
-                1.5 + len(counters),
-            )
-        if level == "HIGH" and e.slug not in flows:
-            yield _Ranked(
-                Suggestion(
-                    kind="promote",
-                    text=f"'{e.name}' is HIGH with no workflow: promote_to_workflow?",
-                    evidence=[f"{n} examples, last {p.last or 'undated'}"],
-                ),
-                1.0,
-            )
-        if level == "MEDIUM" and n + 2 >= examples_needed("HIGH") and p.last and p.last >= recent:
-            short = examples_needed("HIGH") - n
-            yield _Ranked(
-                Suggestion(
-                    kind="almost",
-                    text=f"'{e.name}' is {_plural(short)} short of HIGH and was used on {p.last}.",
-                    evidence=[f"{n} examples: {evidence_level(n)} now"],
-                ),
-                1.0 / short,
-            )
+        for d in due(p.ref.file, p.ref.entry, today, flows):
+            yield _worded(d)
+
+
+def _worded(d: Due) -> _Ranked:
+    name, n, last = d.name, d.examples, d.last
+    if d.kind == "promote":
+        text = f"'{name}' is HIGH with no workflow: promote_to_workflow?"
+        return _Ranked(Suggestion(kind="promote", text=text, evidence=[f"{n} examples, last {last or 'undated'}"]), 1.0)
+    if d.kind == "almost":
+        text = f"'{name}' is {_plural(d.short)} short of HIGH and was used on {last}."
+        return _Ranked(Suggestion(kind="almost", text=text, evidence=[f"{n} examples: MEDIUM now"]), 1.0 / d.short)
+    if d.counters:
+        text = f"'{name}' has {len(d.counters)} counter-examples for {n} examples: still true?"
+        return _Ranked(Suggestion(kind="revalidate", text=text, evidence=list(d.counters[-3:])), 1.5 + len(d.counters))
+    text = f"'{name}' is HIGH but has no example since {last or 'ever'}: still true?"
+    evidence = [f"{n} examples, the newest from {last or 'no date'}"]
+    return _Ranked(Suggestion(kind="revalidate", text=text, evidence=evidence), 2.0)
 
 
 def suggest(brain: Brain, limit: int = 10) -> list[Suggestion]:
