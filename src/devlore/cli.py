@@ -51,6 +51,9 @@ def _team(args: argparse.Namespace, brain: Brain) -> threading.Event:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     root = (args.root or default_root()).expanduser()
+    if args.decay_days is not None and args.decay_days < 1:
+        print("devlore: --decay-days must be 1 or more (days without a new example).", file=sys.stderr)
+        return 2
     token: str | None = None
     if args.http:
         try:
@@ -76,6 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     brain = _brain(root)
     brain.health_delay = HEALTH_DELAY
+    brain.decay_days = args.decay_days
     try:
         stop = _team(args, brain)
     except DevloreError as exc:
@@ -312,6 +316,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--allowed-host", action="append", default=[], help="a hostname clients use (repeatable)")
     s.add_argument("--git", action="store_true", help="commit every write operation (the root is a git work tree)")
     s.add_argument("--sync-every", type=float, metavar="SECONDS", help="with --git: devlore sync in the background")
+    s.add_argument("--decay-days", type=int, metavar="N", help="rank patterns with no example for N days a level lower")
     s.set_defaults(func=cmd_serve)
     s = sub.add_parser("init", help="create a brain skeleton, or a copy of the example brain")
     s.add_argument("dir", nargs="?", type=Path)

@@ -14,9 +14,11 @@ __all__ = [
     "LEVELS",
     "WORK_STATUSES",
     "Level",
+    "decayed",
     "evidence_level",
     "examples_needed",
     "is_stale",
+    "lower",
 ]
 
 Level = Literal["LOW", "MEDIUM", "HIGH"]
@@ -32,6 +34,16 @@ def evidence_level(examples: int) -> Level:
     if examples >= _THRESHOLD["MEDIUM"]:
         return "MEDIUM"
     return "LOW"
+
+
+def decayed(last_seen: str | None, today: date, days: int | None) -> bool:
+    """Optional decay (``serve --decay-days N``): no example for more than ``days`` days."""
+    return days is not None and is_stale(last_seen, today, days)
+
+
+def lower(level: Level) -> Level:
+    """One level down (LOW stays LOW): how a decayed pattern is ranked."""
+    return LEVELS[max(0, LEVELS.index(level) - 1)]
 
 
 def examples_needed(level: Level) -> int:
@@ -60,6 +72,7 @@ class PatternSummary(BaseModel):
     last_reinforced: str | None
     stale: bool = Field(description="Not reinforced within the staleness window (90 days by default).")
     counter_examples: int = 0
+    decayed: bool = False
 
 
 class PatternList(BaseModel):

@@ -14,7 +14,7 @@ from devlore.codec.patterns import _RULE, PatternFile
 from devlore.codec.text import Splice
 from devlore.model import LEVELS, Level, evidence_level
 
-__all__ = ["NewPattern", "add_example", "footer", "insert_entry", "levels", "new_file", "rerate"]
+__all__ = ["NewPattern", "add_example", "footer", "insert_entry", "levels", "new_file", "reinforced", "rerate"]
 
 _COUNT = re.compile(r"\d+\s+examples?\b")
 _TITLES = {
@@ -65,7 +65,7 @@ def rerate(pf: PatternFile, entry: Entry, count: int, level: Level | None = None
     return edits
 
 
-def _reinforced(pf: PatternFile, entry: Entry, day: str) -> list[Splice]:
+def reinforced(pf: PatternFile, entry: Entry, day: str) -> list[Splice]:
     f = entry.fields.get("last reinforced")
     if f is not None:
         return [_replace_value(pf, f.line, "Last reinforced", day)]
@@ -92,7 +92,7 @@ def _insert_block(entry: Entry, head: str, item: str, before: tuple[str, ...]) -
 def add_example(pf: PatternFile, entry: Entry, text: str, day: str, source: str | None = None) -> list[Splice]:
     """Number and append an example, recount, and set ``Last reinforced`` to ``day``."""
     count = len(entry.examples) + 1
-    edits = rerate(pf, entry, count) + _reinforced(pf, entry, day)
+    edits = rerate(pf, entry, count) + reinforced(pf, entry, day)
     if entry.format == "A":
         item = f"{count}. {text}"
         if entry.example_anchor is None:

@@ -145,6 +145,8 @@ class Brain:
         # Seconds to gather writes before brain-health/ is rewritten once for all of them;
         # None rewrites it at once (the CLI, tests). service/health.py explains.
         self.health_delay: float | None = None
+        # `devlore serve --decay-days N`: patterns with no example for N days rank one level lower.
+        self.decay_days: int | None = None
         # Team brains: service/commits.AutoCommit when `devlore serve --git` commits each write.
         self.commits: Any = None
 

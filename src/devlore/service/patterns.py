@@ -20,13 +20,15 @@ from devlore.model import (
     PatternDetail,
     PatternList,
     PatternSummary,
+    decayed,
     evidence_level,
     examples_needed,
     is_stale,
+    lower,
 )
 from devlore.service import health, validate
 from devlore.service.brain import Brain, PatternRef, parse_patterns, remember_parse
-from devlore.service.next_steps import with_steps
+from devlore.service.next_steps import last_seen, with_steps
 from devlore.service.paging import page
 
 __all__ = [
@@ -45,7 +47,7 @@ _NUMBER = re.compile(r"^\s*\d+[.)]\s+")
 _TIME_LABELS = {"pm": "Time saved", "content": "Avg engagement"}
 
 
-def summary(ref: PatternRef, stale_days: int = 90, today: object = None) -> PatternSummary:
+def summary(ref: PatternRef, stale_days: int = 90, today: object = None, decay: int | None = None) -> PatternSummary:
     e = ref.entry
     day = today if isinstance(today, date) else date.today()
     return PatternSummary(
@@ -59,6 +61,7 @@ def summary(ref: PatternRef, stale_days: int = 90, today: object = None) -> Patt
         last_reinforced=e.last_reinforced,
         stale=is_stale(e.last_reinforced, day, stale_days),
         counter_examples=len(bullets(ref.file, e, COUNTER)),
+        decayed=decayed(last_seen(e), day, decay),
     )
 
 
@@ -81,7 +84,7 @@ def list_patterns(
     files = list(brain.pattern_files(domain))
     # The filtered list is kept while every file's parse is the same one: paging through a
     # 7,500-pattern brain does not walk it again for each page.
-    key = ("list_patterns", f"{domain}|{wanted}|{stale_days}|{mismatched}")
+    key = ("list_patterns", f"{domain}|{wanted}|{stale_days}|{mismatched}|{brain.decay_days}")
     token = (tuple(pf for _, pf in files), today)
     hit = brain.memo.get(key)
     out = cast(list[PatternRef], hit[2]) if hit is not None and _same(hit[0], token[0]) and hit[1] == today else None
@@ -89,15 +92,11 @@ def list_patterns(
         out = []
         for rel, pf in files:
             name = domain_of(rel)
-            for e in pf.entries:
-                stated, evidence = e.stated, e.evidence
-                if wanted and (stated or evidence) != wanted and evidence != wanted:
-                    continue
-                if stale_days is not None and not is_stale(e.last_reinforced, today, stale_days):
-                    continue
-                if mismatched and stated == evidence:
-                    continue
-                out.append(PatternRef(rel, name, e, pf))
+            out += (
+                PatternRef(rel, name, e, pf)
+                for e in pf.entries
+                if _kept(e, wanted, stale_days, mismatched, today, brain.decay_days)
+            )
         if len(brain.memo) > 256:  # filters are open-ended (stale_days): keep the memo small
             brain.memo.clear()
         brain.memo[key] = (token[0], today, out)
@@ -105,7 +104,7 @@ def list_patterns(
     shown: list[PatternSummary] = []
     used = 0
     for ref in chunk:  # long names can make a full page too big: it stops early, and says where
-        s = summary(ref, days, today)
+        s = summary(ref, days, today, brain.decay_days)
         used += len(s.model_dump_json()) + 1
         if shown and used > ANSWER_BUDGET:
             break
@@ -116,6 +115,19 @@ def list_patterns(
     return PatternList(patterns=shown, total=len(out), remaining=remaining, next_cursor=next_cursor)
 
 
+def _kept(
+    e: Entry, wanted: Level | None, stale_days: int | None, mismatched: bool, today: date, decay: int | None
+) -> bool:
+    """``list_patterns``' filters; under decay a pattern's level filter sees it one level lower."""
+    stated, evidence = e.stated, e.evidence
+    ranked = lower(evidence) if decayed(last_seen(e), today, decay) else evidence
+    if wanted and (stated or ranked) != wanted and ranked != wanted:
+        return False
+    if stale_days is not None and not is_stale(e.last_reinforced, today, stale_days):
+        return False
+    return not (mismatched and stated == evidence)
+
+
 def _same(kept: object, now: tuple[PatternFile, ...]) -> bool:
     """The same parses, object for object (a file re-parsed is a new object)."""
     return isinstance(kept, tuple) and len(kept) == len(now) and all(a is b for a, b in zip(kept, now, strict=True))
@@ -124,7 +136,7 @@ def _same(kept: object, now: tuple[PatternFile, ...]) -> bool:
 def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> PatternDetail:
     ref = brain.find(pattern, domain)
     e = ref.entry
-    s = summary(ref, today=brain.today())
+    s = summary(ref, today=brain.today(), decay=brain.decay_days)
     markdown = "".join(ref.file.doc.lines[e.start : e.content_end])
     examples = [x.text for x in e.examples]
     truncated = len(markdown) > MAX_MARKDOWN or len(examples) > MAX_EXAMPLES
@@ -255,6 +267,8 @@ def upgrade_confidence(
         count = len(entry.examples)
         _check_target(entry, count, target)
         rerated = edits.rerate(pf, entry, count)
+        if decayed(last_seen(entry), brain.today(), brain.decay_days):  # re-checked by hand: fresh again
+            rerated += edits.reinforced(pf, entry, brain.today().isoformat())
         if pf.doc.splice(rerated).render() != text:  # the footer alone is no reason to write
             counted = _levels_with(pf, entry, target or evidence_level(count))
             files[ref.path] = _with_footer(ref.path, pf, rerated, brain.today().isoformat(), counted, brain)

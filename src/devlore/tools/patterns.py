@@ -43,7 +43,7 @@ def list_patterns(
 
 @PATTERNS.tool(patterns.get_pattern, READ, text=lambda r: r.markdown)
 def get_pattern(pattern: PatternArg, domain: DomainArg = None) -> PatternDetail:
-    """One pattern in full: levels, examples, sources, and its markdown as written."""
+    """One pattern in full: levels, examples, sources, markdown as written."""
 
 
 @PATTERNS.tool(patterns.add_pattern, WRITE, text=lambda r: f"Added {r.name} (LOW) to {r.path}")

@@ -34,4 +34,4 @@ def _totals(r: Stats) -> str:
 def memory_stats(
     suggest: Annotated[bool, Field(description="Add ranked suggestions.")] = False,
 ) -> Stats:
-    """Counts, levels, time saved, stale/drifted patterns, blockers, broken files; suggestions."""
+    """Counts, levels, time saved, stale/drifted patterns, blockers, broken files."""
