@@ -193,3 +193,32 @@ def test_a_split_that_would_lose_an_example_or_reuse_a_name_writes_nothing(
     with pytest.raises((InvalidArgument, AlreadyExists), match=error):
         revise.split_pattern(brain, "Expand-Contract Database Migrations", into, numbers)
     assert snapshot(root) == before
+
+
+def test_a_format_b_entry_is_revised_in_its_own_format(brain: Brain, root: Path) -> None:
+    before = read(root, DEV)
+    patterns.add_example(brain, "Smoke Test Each Deploy Stage", "Tidepool - canary (2026-11-18) - caught it")
+
+    first = revise.remove_example(brain, "Smoke Test Each Deploy Stage", 1, "staging only")
+    second = revise.remove_example(brain, "Smoke Test Each Deploy Stage", 1, "duplicate")
+
+    assert [(c.examples, c.confidence_after) for c in first.changes + second.changes] == [(2, "MEDIUM"), (1, "LOW")]
+    entry = patterns.get_pattern(brain, "Smoke Test Each Deploy Stage").markdown
+    assert entry.count("### History") == 1
+    assert "- Example 1 (2026-11-18): Tidepool - canary - caught it\n" in entry
+    assert "- 2026-11-21: removed example 1 (" in entry and ": duplicate\n" in entry
+    assert touched_outside(before, read(root, DEV), ("Smoke Test Each Deploy Stage",)) == []
+
+
+def test_a_format_b_pattern_merges_into_a_format_a_one_in_its_format(brain: Brain, root: Path) -> None:
+    result = revise.merge_patterns(brain, "Inject the Clock", "Smoke Test Each Deploy Stage")
+
+    assert [(c.examples, c.confidence_after) for c in result.changes] == [(4, "MEDIUM")]
+    examples = patterns.get_pattern(brain, "Inject the Clock").examples
+    assert all(x[0].isalpha() for x in examples) and len(examples) == 4
+    text = read(root, DEV)
+    assert (  # format B's examples in format A, dated at the end, all numbered by date
+        "\n1. Harbor Portal - canary smoke caught a missing environment variable before full rollout (2025-06-17)\n"
+        "2. Billing Portal - trial expiry banner (2026-05)"
+    ) in text
+    assert "- Example 1 (" not in text.split("## Inject the Clock")[1].split("\n---")[0]

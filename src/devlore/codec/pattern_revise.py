@@ -75,7 +75,8 @@ def redirects(pf: PatternFile) -> list[Redirect]:
 
 
 def _block(entry: Entry, labels: tuple[str, str]) -> tuple[int, int] | None:
-    return entry.blocks.get(labels[0] if entry.format == "A" else labels[1])
+    """A block by label: format A's ``**Label:**`` and format B's ``### Label`` share the key."""
+    return entry.blocks.get(labels[0])
 
 
 def bullets(pf: PatternFile, entry: Entry, labels: tuple[str, str]) -> list[str]:
