@@ -72,7 +72,7 @@ async def test_each_action_says_which_arguments_it_needs(connect: ClientFactory,
         removal = await error(client, "revise_pattern", {"pattern": "Batch Loading", "action": "remove_example"})
         merge = await error(client, "revise_pattern", {"pattern": "Batch Loading", "action": "merge_into"})
         split = await error(client, "revise_pattern", {"pattern": "Batch Loading", "action": "split"})
-    assert removal == "remove_example needs example (its number in get_pattern) and reason."
+    assert removal == "remove_example needs example (its place in the list, 1 for the first) and reason."
     assert merge == "merge_into needs into: [the name of the pattern to keep]."
     assert split == "split needs into (the new names) and examples (their example numbers)."
     assert (root / DEV).read_bytes() == before

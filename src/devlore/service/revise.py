@@ -34,7 +34,7 @@ def revise_pattern(
     """The ``revise_pattern`` tool: one of the three revisions, by ``action``."""
     if action == "remove_example":
         if example is None or reason is None:
-            raise InvalidArgument("remove_example needs example (its number in get_pattern) and reason.")
+            raise InvalidArgument("remove_example needs example (its place in the list, 1 for the first) and reason.")
         return remove_example(brain, pattern, example, reason, domain)
     if action == "merge_into":
         if not into or len(into) != 1:
@@ -103,7 +103,7 @@ def remove_example(brain: Brain, pattern: str, example: int, reason: str, domain
         count = entry.example_count
         if not 1 <= example <= count:
             raise InvalidArgument(
-                f"'{entry.name}' has {_plural(count)}; example must be 1 to {count} (its number in get_pattern)."
+                f"'{entry.name}' has {_plural(count)}; example must be 1 to {count} (its place in the list of examples)."
             )
         if count == 1:
             raise InvalidArgument(
