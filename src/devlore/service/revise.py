@@ -103,7 +103,7 @@ def remove_example(brain: Brain, pattern: str, example: int, reason: str, domain
         count = entry.example_count
         if not 1 <= example <= count:
             raise InvalidArgument(
-                f"'{entry.name}' has {_plural(count)}; example must be 1 to {count} (its place in the list of examples)."
+                f"'{entry.name}' has {_plural(count)}; example must be 1 to {count} (its place in the list)."
             )
         if count == 1:
             raise InvalidArgument(
