@@ -43,6 +43,7 @@ __all__ = [
 ANSWER_BUDGET = 16_000  # characters of pattern summaries per page: an answer stays under 20,000
 MAX_MARKDOWN = 5_000  # get_pattern answers stay bounded; the resource has the whole entry
 MAX_EXAMPLES = 30  # the most recent ones
+MAX_COUNTERS = 10  # likewise; with the examples, sources and markdown an answer stays under 20,000
 _NUMBER = re.compile(r"^\s*\d+[.)]\s+")
 _TIME_LABELS = {"pm": "Time saved", "content": "Avg engagement"}
 
@@ -139,7 +140,8 @@ def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> Patter
     s = summary(ref, today=brain.today(), decay=brain.decay_days)
     markdown = "".join(ref.file.doc.lines[e.start : e.content_end])
     examples = [x.text for x in e.examples]
-    truncated = len(markdown) > MAX_MARKDOWN or len(examples) > MAX_EXAMPLES
+    counters = bullets(ref.file, e, COUNTER)
+    truncated = len(markdown) > MAX_MARKDOWN or len(examples) > MAX_EXAMPLES or len(counters) > MAX_COUNTERS
     return PatternDetail(
         name=e.name,
         slug=e.slug,
@@ -152,7 +154,7 @@ def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> Patter
         stale=s.stale,
         format=e.format,
         sources=list(e.sources)[-MAX_EXAMPLES:],
-        counter_examples=[x[:200] for x in bullets(ref.file, e, COUNTER)[-MAX_EXAMPLES:]],
+        counter_examples=[x[:200] for x in counters[-MAX_COUNTERS:]],
         markdown=markdown[:MAX_MARKDOWN],
         truncated=truncated,
     )
