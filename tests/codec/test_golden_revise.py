@@ -222,3 +222,39 @@ def test_a_format_b_pattern_merges_into_a_format_a_one_in_its_format(brain: Brai
         "2. Billing Portal - trial expiry banner (2026-05)"
     ) in text
     assert "- Example 1 (" not in text.split("## Inject the Clock")[1].split("\n---")[0]
+
+
+def test_a_hand_edit_that_deletes_examples_is_a_demotion_in_the_growth_log(brain: Brain, root: Path) -> None:
+    dev = root / DEV
+    text = dev.read_text(encoding="utf-8")
+    for gone in ("2. Harbor Portal - quote cache after", "3. Ledgerline - permissions cache (2026-03)"):
+        line = next(x for x in text.splitlines(keepends=True) if x.startswith(gone))
+        text = text.replace(line, "", 1)
+    dev.write_text(text, encoding="utf-8")
+
+    change = patterns.upgrade_confidence(brain, "Cache Keys Carry a Schema Version")
+
+    assert (change.confidence_before, change.confidence_after, change.examples) == ("HIGH", "MEDIUM", 4)
+    growth = read(root, HEALTH_GROWTH)
+    assert "- Cache Keys Carry a Schema Version (re-rated HIGH → MEDIUM, 4 examples)\n" in growth
+    patterns.add_example(brain, "Expand-Contract", "Shop - orders (2026-11-20) - fine")
+    assert "hand edit" not in read(root, HEALTH_GROWTH)  # the re-rate said it, once
+
+
+def test_a_hand_edit_seen_at_the_next_refresh_is_recorded_once(brain: Brain, root: Path) -> None:
+    dev = root / DEV
+    text = dev.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines(keepends=True) if x.startswith("2. Harbor Portal - quote cache after"))
+    dev.write_text(
+        text.replace(line, "", 1).replace(
+            next(x for x in text.splitlines(keepends=True) if x.startswith("3. Ledgerline - permissions cache")), "", 1
+        ),
+        encoding="utf-8",
+    )
+
+    patterns.add_example(brain, "Expand-Contract", "Shop - orders (2026-11-20) - fine")
+    patterns.add_example(brain, "Expand-Contract", "Shop - invoices (2026-11-20) - fine")
+
+    growth = read(root, HEALTH_GROWTH)
+    assert growth.count("- Cache Keys Carry a Schema Version (hand edit: HIGH → MEDIUM, 4 examples)\n") == 1
+    assert "- Cache Keys Carry a Schema Version (4 examples" in read(root, HEALTH_CONFIDENCE).split("## Medium")[1]

@@ -14,7 +14,7 @@ from devlore.codec.structure import outline
 from devlore.codec.text import Doc, Splice
 from devlore.model import Level
 
-__all__ = ["SECTIONS", "confidence_text", "growth_text"]
+__all__ = ["SECTIONS", "confidence_text", "growth_text", "listed_levels"]
 
 SECTIONS: dict[Level, str] = {  # highest first, as the file lists them
     "HIGH": "High Confidence (5+ examples)",
@@ -23,6 +23,7 @@ SECTIONS: dict[Level, str] = {  # highest first, as the file lists them
 }
 _NONE = "- None this week"
 _SAVED = re.compile(r"~?\s*(\d+)\s*min")
+_ROW = re.compile(r"^- (.+) \(\d+ examples?, ")
 
 
 def _sections(doc: Doc) -> list[tuple[int, int, str]]:
@@ -54,6 +55,21 @@ def confidence_text(old: str | None, rows: dict[str, list[str]]) -> str:
         at = len(doc.lines)
         splices.append(Splice(at, at, tuple(missing[1:] if not doc.lines else missing)))
     return doc.splice(splices).render()
+
+
+def listed_levels(text: str | None) -> dict[str, Level]:
+    """Each pattern ``pattern-confidence.md`` lists, with the level it is listed under."""
+    if not text:
+        return {}
+    doc = Doc.parse(text)
+    lines = doc.bodies()
+    out: dict[str, Level] = {}
+    for start, end, title in _sections(doc):
+        level = next((lv for lv, t in SECTIONS.items() if title.lower().startswith(t.split(" (")[0].lower())), None)
+        for line in lines[start + 1 : end] if level else ():
+            if m := _ROW.match(line):
+                out[m.group(1)] = level  # type: ignore[assignment]
+    return out
 
 
 def _week_section(monday: str) -> list[str]:

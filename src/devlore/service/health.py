@@ -9,11 +9,11 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from devlore.codec.health import confidence_text, growth_text
+from devlore.codec.health import confidence_text, growth_text, listed_levels
 from devlore.codec.pattern_entry import time_saved
 from devlore.errors import DevloreError
 from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, WORKFLOWS, WORKLOGS
-from devlore.model import LEVELS, ConfidenceChange, NewPatternResult
+from devlore.model import LEVELS, ConfidenceChange, Level, NewPatternResult
 from devlore.service.brain import Brain
 
 __all__ = ["FILES", "GrowthEvent", "after_write", "counts", "flush", "learned", "refresh", "reinforced"]
@@ -158,6 +158,7 @@ def _write(brain: Brain, events: list[GrowthEvent]) -> None:
     monday = week_of(today)
     try:
         with brain.transaction(HEALTH_CONFIDENCE, HEALTH_GROWTH) as files:
+            events = events + _hand_edits(listed_levels(files[HEALTH_CONFIDENCE]), brain, events)
             files[HEALTH_CONFIDENCE] = confidence_text(files[HEALTH_CONFIDENCE], rows)
             files[HEALTH_GROWTH] = growth_text(
                 files[HEALTH_GROWTH],
@@ -170,6 +171,22 @@ def _write(brain: Brain, events: list[GrowthEvent]) -> None:
             )
     except DevloreError as exc:
         log.warning("brain-health not updated: %s", exc)
+
+
+def _hand_edits(before: dict[str, Level], brain: Brain, events: list[GrowthEvent]) -> list[GrowthEvent]:
+    """Levels that moved since the last refresh with no tool saying so: a person added or
+    deleted examples by hand. Recorded as revisions, demotions as well as promotions."""
+    told = {e.line.split(" (", 1)[0] for e in events}
+    out: list[GrowthEvent] = []
+    for ref in brain.patterns():
+        e = ref.entry
+        was = before.get(e.name)
+        if was is not None and was != e.evidence and e.name not in told:
+            n = e.example_count
+            line = f"{e.name} (hand edit: {was} → {e.evidence}, {n} example{'s' if n != 1 else ''})"
+            out.append(GrowthEvent("revised", line))
+            told.add(e.name)
+    return out
 
 
 def week_of(day: date) -> str:
