@@ -57,18 +57,19 @@ def confidence_text(old: str | None, rows: dict[str, list[str]]) -> str:
     return doc.splice(splices).render()
 
 
-def listed_levels(text: str | None) -> dict[str, Level]:
-    """Each pattern ``pattern-confidence.md`` lists, with the level it is listed under."""
+def listed_levels(text: str | None) -> dict[str, list[Level]]:
+    """Each pattern name ``pattern-confidence.md`` lists, with the levels it is listed under
+    (two files may hold patterns of one name)."""
     if not text:
         return {}
     doc = Doc.parse(text)
     lines = doc.bodies()
-    out: dict[str, Level] = {}
+    out: dict[str, list[Level]] = {}
     for start, end, title in _sections(doc):
         level = next((lv for lv, t in SECTIONS.items() if title.lower().startswith(t.split(" (")[0].lower())), None)
         for line in lines[start + 1 : end] if level else ():
             if m := _ROW.match(line):
-                out[m.group(1)] = level  # type: ignore[assignment]
+                out.setdefault(m.group(1), []).append(level)  # type: ignore[arg-type]
     return out
 
 

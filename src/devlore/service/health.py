@@ -6,6 +6,7 @@ import atexit
 import logging
 import threading
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -173,17 +174,20 @@ def _write(brain: Brain, events: list[GrowthEvent]) -> None:
         log.warning("brain-health not updated: %s", exc)
 
 
-def _hand_edits(before: dict[str, Level], brain: Brain, events: list[GrowthEvent]) -> list[GrowthEvent]:
+def _hand_edits(before: dict[str, list[Level]], brain: Brain, events: list[GrowthEvent]) -> list[GrowthEvent]:
     """Levels that moved since the last refresh with no tool saying so: a person added or
-    deleted examples by hand. Recorded as revisions, demotions as well as promotions."""
+    deleted examples by hand. Recorded as revisions, demotions as well as promotions. A name
+    that several patterns share is left out: which of them moved cannot be told."""
     told = {e.line.split(" (", 1)[0] for e in events}
+    refs = list(brain.patterns())
+    names = Counter(ref.entry.name for ref in refs)
     out: list[GrowthEvent] = []
-    for ref in brain.patterns():
+    for ref in refs:
         e = ref.entry
-        was = before.get(e.name)
-        if was is not None and was != e.evidence and e.name not in told:
+        listed = before.get(e.name, [])
+        if len(listed) == 1 and names[e.name] == 1 and listed[0] != e.evidence and e.name not in told:
             n = e.example_count
-            line = f"{e.name} (hand edit: {was} → {e.evidence}, {n} example{'s' if n != 1 else ''})"
+            line = f"{e.name} (hand edit: {listed[0]} → {e.evidence}, {n} example{'s' if n != 1 else ''})"
             out.append(GrowthEvent("revised", line))
             told.add(e.name)
     return out
