@@ -258,3 +258,16 @@ def test_a_hand_edit_seen_at_the_next_refresh_is_recorded_once(brain: Brain, roo
     growth = read(root, HEALTH_GROWTH)
     assert growth.count("- Cache Keys Carry a Schema Version (hand edit: HIGH → MEDIUM, 4 examples)\n") == 1
     assert "- Cache Keys Carry a Schema Version (4 examples" in read(root, HEALTH_CONFIDENCE).split("## Medium")[1]
+
+
+def test_patterns_that_share_a_name_across_files_are_never_reported_as_hand_edits(brain: Brain, root: Path) -> None:
+    ops = root / "memory/semantic/patterns/ops-patterns.md"
+    ops.write_text(
+        "# Ops Patterns\n\n## Cache Keys Carry a Schema Version\n\n**Confidence:** LOW\n**Based on:** 1 example\n\n"
+        "**Examples:**\n1. Ops - redis (2026-11-01) - ok\n\n---\n",
+        encoding="utf-8",
+    )
+    patterns.add_example(brain, "Expand-Contract", "Shop - orders (2026-11-20) - fine")
+    patterns.add_example(brain, "Expand-Contract", "Shop - invoices (2026-11-20) - fine")
+
+    assert "hand edit" not in read(root, HEALTH_GROWTH)
