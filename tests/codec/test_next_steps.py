@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from devlore.codec.merge import merge_patterns
 from devlore.service import patterns, workflows
 from devlore.service.brain import Brain
 from tests.conftest import DEV
@@ -41,3 +42,20 @@ def test_a_file_without_a_next_steps_list_gets_none(brain: Brain, root: Path) ->
     patterns.add_example(brain, "One Diagram per Thread", "Blog - diagrams (2026-11-20) - reposted")
     patterns.add_example(brain, "One Diagram per Thread", "Blog - more diagrams (2026-11-20) - reposted")
     assert "Next steps" not in content.read_text(encoding="utf-8")
+
+
+def test_a_git_merge_drops_devlores_next_steps_and_keeps_a_persons(brain: Brain, root: Path) -> None:
+    base = (root / DEV).read_text(encoding="utf-8")
+    patterns.add_example(brain, "Batch Loading Related Rows", "Shop - order list (2026-11-20) - 3 queries")
+    ours = (root / DEV).read_text(encoding="utf-8")
+    (root / DEV).write_text(base, encoding="utf-8")
+    patterns.add_example(brain, "Batch Loading Related Rows", "Shop - invoices (2026-11-19) - 2 queries")
+    patterns.add_example(brain, "Batch Loading Related Rows", "Shop - refunds (2026-11-18) - 1 query")
+    theirs = (root / DEV).read_text(encoding="utf-8")
+    assert "(HIGH, 5 examples)" in ours and "(HIGH, 6 examples)" in theirs
+
+    merged = merge_patterns(base, ours, theirs)
+
+    assert not merged.conflicts
+    lines = merged.text.splitlines()
+    assert lines[lines.index("**Next steps:**") + 1 :] == [line.rstrip("\n") for line in PERSON]

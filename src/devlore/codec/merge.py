@@ -35,7 +35,7 @@ from devlore.codec.merge_base import (
 )
 from devlore.codec.merge_health import merge_confidence, merge_growth
 from devlore.codec.merge_worklogs import merge_worklog
-from devlore.codec.pattern_edits import footer, rerate
+from devlore.codec.pattern_edits import footer, rerate, without_next_steps
 from devlore.codec.pattern_entry import Entry, minutes
 from devlore.codec.patterns import _B_EXAMPLE, _B_FIELD, _LABEL, _MARKER, _NUMBERED, _RULE, PatternFile
 from devlore.codec.text import Doc
@@ -64,6 +64,7 @@ def merge_patterns(base: str, ours: str, theirs: str) -> Merged:
     if (same := trivial(base, ours, theirs)) is not None:
         return Merged(same)
     b, o, t = (_parse(text, side) for text, side in ((base, "base"), (ours, "ours"), (theirs, "theirs")))
+    b, o, t = (pf.edited(without_next_steps(pf)) for pf in (b, o, t))
     pieces = [*_preamble(b, o, t), *_entries(b, o, t), *_tail(b, o, t)]
     doc, found = apply(o.doc, pieces)
     bom = t.doc.bom if pick(b.doc.bom, o.doc.bom, t.doc.bom) == "theirs" else o.doc.bom

@@ -14,9 +14,27 @@ from devlore.codec.patterns import _RULE, PatternFile
 from devlore.codec.text import Splice
 from devlore.model import LEVELS, Level, evidence_level
 
-__all__ = ["NewPattern", "add_example", "footer", "insert_entry", "levels", "new_file", "reinforced", "rerate"]
+__all__ = [
+    "NEXT_STEP",
+    "NewPattern",
+    "add_example",
+    "footer",
+    "insert_entry",
+    "levels",
+    "new_file",
+    "reinforced",
+    "rerate",
+    "without_next_steps",
+]
 
 _COUNT = re.compile(r"\d+\s+examples?\b")
+# The footer's Next steps lines devlore owns (docs/FORMAT.md, '3.4 Next steps'); any other is a person's.
+NEXT_STEP = re.compile(
+    r'^[-*]\s+(?:Consider a workflow for ".+" \(HIGH, \d+ examples\)'
+    r'|Check ".+" still holds \(no example since .+\)'
+    r'|Review ".+" after \d+ more uses? \(then HIGH\)'
+    r'|Validate ".+" \(\d+ counter-examples? for \d+ examples?\))\s*$'
+)
 _TITLES = {
     "dev": "Development Patterns",
     "pm": "Project Management Patterns",
@@ -227,3 +245,14 @@ def new_file(domain: str, newline: str = "\n") -> str:
         "",
     ]
     return newline.join(lines)
+
+
+def without_next_steps(pf: PatternFile) -> list[Splice]:
+    """Splices that drop devlore's own Next steps lines (a git merge cannot know which are
+    due; the file's next write puts back those that are)."""
+    last = max((e.end for e in pf.entries), default=0)
+    return [
+        Splice(i, i + 1, ())
+        for i in range(last, len(pf.lines))
+        if i not in pf.outline.code and NEXT_STEP.match(pf.lines[i])
+    ]

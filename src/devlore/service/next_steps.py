@@ -8,12 +8,12 @@ counts. A person's lines in the list are never touched.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from devlore.codec import workflows
+from devlore.codec.pattern_edits import NEXT_STEP
 from devlore.codec.pattern_entry import Entry
 from devlore.codec.pattern_revise import COUNTER, bullets
 from devlore.codec.patterns import PatternFile
@@ -28,12 +28,6 @@ __all__ = ["Due", "due", "last_seen", "step_splices", "with_steps", "workflow_sl
 STALE_DAYS = 90
 RECENT_DAYS = 30
 _HEAD = "**Next steps:**"
-_OURS = re.compile(
-    r'^[-*]\s+(?:Consider a workflow for ".+" \(HIGH, \d+ examples\)'
-    r'|Check ".+" still holds \(no example since .+\)'
-    r'|Review ".+" after \d+ more uses? \(then HIGH\)'
-    r'|Validate ".+" \(\d+ counter-examples? for \d+ examples?\))\s*$'
-)
 
 
 @dataclass(frozen=True)
@@ -119,7 +113,7 @@ def step_splices(pf: PatternFile, today: date, flows: Callable[[], set[str]]) ->
         return []
     head, end = block
     items = pf.lines[head + 1 : end]
-    theirs = [line for line in items if not _OURS.match(line)]
+    theirs = [line for line in items if not NEXT_STEP.match(line)]
     known = flows()
     ours = [_line(d) for e in pf.entries for d in due(pf, e, today, known)]
     if [*theirs, *ours] == items:
