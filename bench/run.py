@@ -215,6 +215,11 @@ def _write_calls(
         ),
         "add_example": lambda n: ("add_example", {**pick(n, patterns), "example": f"Bench run {n} (2026-11-20) - ok"}),
         "upgrade_confidence": lambda n: ("upgrade_confidence", pick(n * 7, patterns)),
+        # the example add_example just gave the same pattern: it has two or more, so one can go
+        "revise_pattern": lambda n: (
+            "revise_pattern",
+            {**pick(n, patterns), "action": "remove_example", "example": 1, "reason": "bench"},
+        ),
         "record_experience": lambda n: (
             "record_experience",
             {

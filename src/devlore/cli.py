@@ -81,6 +81,9 @@ def _http_token(args: argparse.Namespace) -> tuple[bool, str | None]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     root = given_root(args)
+    if args.decay_days is not None and args.decay_days < 1:
+        print("devlore: --decay-days must be 1 or more (days without a new example).", file=sys.stderr)
+        return 2
     token: str | None = None
     if args.http:
         ok, token = _http_token(args)
@@ -99,6 +102,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     brain = Brain(root)
     brain.health_delay = HEALTH_DELAY
+    brain.decay_days = args.decay_days
     try:
         stop = _team(args, brain)
     except DevloreError as exc:
@@ -269,6 +273,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--allowed-host", action="append", default=[], help="a hostname clients use (repeatable)")
     s.add_argument("--git", action="store_true", help="commit every write operation (the root is a git work tree)")
     s.add_argument("--sync-every", type=float, metavar="SECONDS", help="with --git: devlore sync in the background")
+    s.add_argument("--decay-days", type=int, metavar="N", help="rank patterns with no example for N days a level lower")
     s.set_defaults(func=cmd_serve)
     s = sub.add_parser("board", parents=[at], help="a read-only web page of what the brain has learned")
     s.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1; others need a token)")

@@ -14,9 +14,11 @@ __all__ = [
     "LEVELS",
     "WORK_STATUSES",
     "Level",
+    "decayed",
     "evidence_level",
     "examples_needed",
     "is_stale",
+    "lower",
 ]
 
 Level = Literal["LOW", "MEDIUM", "HIGH"]
@@ -32,6 +34,16 @@ def evidence_level(examples: int) -> Level:
     if examples >= _THRESHOLD["MEDIUM"]:
         return "MEDIUM"
     return "LOW"
+
+
+def decayed(last_seen: str | None, today: date, days: int | None) -> bool:
+    """Optional decay (``serve --decay-days N``): no example for more than ``days`` days."""
+    return days is not None and is_stale(last_seen, today, days)
+
+
+def lower(level: Level) -> Level:
+    """One level down (LOW stays LOW): how a decayed pattern is ranked."""
+    return LEVELS[max(0, LEVELS.index(level) - 1)]
 
 
 def examples_needed(level: Level) -> int:
@@ -60,6 +72,8 @@ class PatternSummary(BaseModel):
     last_reinforced: str | None
     stale: bool = Field(description="Not reinforced within the staleness window (90 days by default).")
     drift: str | None = Field(default=None, description="What a hand edit left contradicting the examples.")
+    counter_examples: int = 0
+    decayed: bool = False
 
 
 class PatternList(BaseModel):
@@ -84,6 +98,7 @@ class PatternDetail(BaseModel):
     stale: bool
     format: Literal["A", "B"] = Field(description="A: bold header fields; B: ### subsections.")
     sources: list[str] = Field(description="Source experience paths.")
+    counter_examples: list[str] = Field(default_factory=list, description="Where it was applied and did not work.")
     markdown: str = Field(description="The entry exactly as written in the file.")
     truncated: bool = Field(
         default=False, description="markdown or examples were shortened; read the pattern's resource for all."
@@ -97,6 +112,11 @@ class ConfidenceChange(BaseModel):
     confidence_before: str | None = Field(description="Level written before the call.")
     confidence_after: Level
     unchanged: bool = Field(default=False, description="The same example was already listed; nothing added.")
+
+
+class Revision(BaseModel):
+    changes: list[ConfidenceChange] = Field(description="Each pattern revised, its level before and after.")
+    note: str = Field(description="What was done, and the redirect left where a pattern went.")
 
 
 class NewPatternResult(BaseModel):
@@ -143,6 +163,12 @@ class Problem(BaseModel):
     reason: str
 
 
+class Suggestion(BaseModel):
+    kind: Literal["merge", "new_pattern", "revalidate", "promote", "almost"]
+    text: str = Field(description="The decision to offer the user.")
+    evidence: list[str]
+
+
 class Stats(BaseModel):
     patterns: int
     by_level: dict[str, int] = Field(description="Patterns per evidence level (HIGH, MEDIUM, LOW).")
@@ -156,6 +182,7 @@ class Stats(BaseModel):
     problems: list[Problem] = Field(description="Files that could not be parsed (the first 50); left untouched.")
     problems_total: int = 0
     last_sync: str | None = Field(default=None, description="devlore serve --git --sync-every: the last sync.")
+    suggestions: list[Suggestion] = Field(default_factory=list, description="With suggest: ranked, with evidence.")
 
 
 WorkStatus = Literal["in_progress", "blocked", "needs_review", "completed"]

@@ -17,10 +17,14 @@ LEARN = """You just finished a task. Capture what it taught, as devlore's /learn
    with a context ("when does this apply?") and the pattern itself. Do not invent patterns from
    one-off details.
 4. Call record_experience once with title, project, goal, what_happened, solution, result,
-   patterns_applied (existing names) and new_patterns. It writes the note and reinforces or creates
-   every pattern in one step, all or nothing.
-5. Tell the user which patterns moved level (e.g. MEDIUM → HIGH) and where the note is. If a
-   pattern reached HIGH, offer promote_to_workflow."""
+   patterns_applied (existing names), patterns_failed (applied but did not work; PARTIAL or BLOCKED
+   only) and new_patterns. It writes the note and reinforces or creates every pattern in one step,
+   all or nothing.
+5. Tell the user which patterns moved level (e.g. MEDIUM → HIGH) and where the note is.
+6. Call memory_stats with suggest=true. Offer, as questions, the suggestions that name a pattern of
+   this task or share its lesson: merge near-duplicates, add a pattern for a recurring lesson,
+   promote a HIGH pattern to a workflow, re-check one that may no longer hold. Act only on a yes
+   (revise_pattern, add_pattern, promote_to_workflow)."""
 
 RECALL = """Before working on: {topic}
 Call recall with a few keywords for it (and again with synonyms if nothing fits). Apply HIGH

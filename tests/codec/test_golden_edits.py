@@ -96,6 +96,8 @@ def test_adding_an_example_changes_only_the_header_the_example_the_source_and_th
             ["- HIGH: 2 patterns (33%)", "- MEDIUM: 3 patterns (50%)", "- LOW: 1 pattern (17%)"],
             ["- HIGH: 4 patterns (40%)", "- MEDIUM: 4 patterns (40%)", "- LOW: 2 patterns (20%)"],
         ),
+        # the footer's Next steps: devlore's own line after the person's three (docs/FORMAT.md, 3.4)
+        ([], ['- Consider a workflow for "Batch Loading Related Rows" (HIGH, 5 examples)']),
     ]
     golden("add_example_format_a/dev-patterns.md.golden", (root / DEV).read_bytes())
 
@@ -141,6 +143,7 @@ def test_a_format_b_entry_grows_a_dashed_example_and_keeps_its_own_field_style(
             ["- HIGH: 2 patterns (33%)", "- MEDIUM: 3 patterns (50%)", "- LOW: 1 pattern (17%)"],
             ["- HIGH: 3 patterns (30%)", "- MEDIUM: 5 patterns (50%)", "- LOW: 2 patterns (20%)"],
         ),
+        ([], ['- Review "Smoke Test Each Deploy Stage" after 2 more uses (then HIGH)']),
     ]
     golden("add_example_format_b/dev-patterns.md.golden", (root / DEV).read_bytes())
 

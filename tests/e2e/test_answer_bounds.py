@@ -67,6 +67,7 @@ async def test_every_read_tool_answers_under_20000_characters_on_a_50000_file_br
         ("list_patterns", {"limit": 100}),
         ("get_pattern", {"pattern": richest}),
         ("memory_stats", {}),
+        ("memory_stats", {"suggest": True}),
         ("get_worklog", {}),
         ("get_worklog", {"name": longest}),
         ("get_worklog", {"name": longest, "entries": 20}),

@@ -133,7 +133,7 @@ async def test_requests_without_the_right_token_get_401(root: Path, tmp_path: Pa
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
 async def test_every_tool_works_over_http_with_the_token(root: Path, tmp_path: Path, mode: str) -> None:
-    """Each of the 14 tools once, with valid arguments, plus resources/read and prompts/get,
+    """Each of the 15 tools once, with valid arguments, plus resources/read and prompts/get,
     in the 2025-11-25 handshake era (``legacy``) and the 2026-07-28 era (``auto``)."""
     called: set[str] = set()
 
@@ -186,6 +186,10 @@ async def test_every_tool_works_over_http_with_the_token(root: Path, tmp_path: P
             assert (root / workflow["path"]).is_file()
             stats = await call("memory_stats", {})
             assert stats["patterns"] == 18
+            merged = await call(
+                "revise_pattern", {"pattern": "Smoke Test", "action": "merge_into", "into": ["Inject the Clock"]}
+            )
+            assert merged["changes"][0]["examples"] == 5
 
             opened = await call("open_worklog", {"name": "HTTP Interop", "title": "Streamable HTTP"})
             assert opened["version"] == "v1"

@@ -78,7 +78,7 @@ def inspect(inspector_env: tuple[str, dict[str, str]], root: Path, *args: str, s
 def test_tools_list_shows_every_tool_with_its_schema(inspector_env: tuple[str, dict[str, str]], root: Path) -> None:
     tools = inspect(inspector_env, root, "--method", "tools/list")["tools"]
     assert {t["name"] for t in tools} == PATTERN_TOOLS | WORKLOG_TOOLS
-    assert len(tools) == 14
+    assert len(tools) == 15
     for tool in tools:
         assert tool["description"] and tool["inputSchema"]["type"] == "object", tool["name"]
         assert tool["outputSchema"]["type"] == "object", tool["name"]

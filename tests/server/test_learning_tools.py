@@ -283,6 +283,7 @@ async def test_prompts_guide_the_learn_and_recall_steps(connect: ClientFactory) 
     assert names == ["learn", "resume_work", "recall"]
     learn_text = learn.messages[0].content.text  # type: ignore[union-attr]
     assert "Task: speed up the export" in learn_text and "record_experience" in learn_text
+    assert "memory_stats with suggest=true" in learn_text and "patterns_failed" in learn_text
     assert "flaky tests" in recall.messages[0].content.text  # type: ignore[union-attr]
 
 

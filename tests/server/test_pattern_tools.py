@@ -55,13 +55,14 @@ async def test_clients_see_the_tools_in_the_order_they_always_have(connect: Clie
     # Written out once here, so that reordering the declarations is a visible decision.
     expected = [
         *("recall", "list_patterns", "get_pattern", "add_pattern", "add_example", "upgrade_confidence"),
+        "revise_pattern",
         *("record_experience", "promote_to_workflow", "memory_stats"),
         *("open_worklog", "get_worklog", "update_worklog", "record_blocker", "resolve_blocker"),
     ]
     async with connect() as client:
         tools = (await client.list_tools()).tools
     assert [t.name for t in tools] == expected == list(NAMES)
-    assert {"patterns": tuple(expected[:9]), "worklogs": tuple(expected[9:]), "all": tuple(expected)} == TOOLSETS
+    assert {"patterns": tuple(expected[:10]), "worklogs": tuple(expected[10:]), "all": tuple(expected)} == TOOLSETS
 
 
 async def test_list_patterns_reports_written_level_evidence_and_staleness(connect: ClientFactory) -> None:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.anyio
 async def test_tools_list_stays_under_twenty_thousand_characters(connect: ClientFactory) -> None:
     async with connect() as client:
         listed = await client.list_tools()
-    assert len(listed.tools) == 14
+    assert len(listed.tools) == 15
     assert len(listed.model_dump_json(by_alias=True, exclude_none=True)) < 20_000
 
 

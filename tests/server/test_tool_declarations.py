@@ -23,11 +23,12 @@ def test_an_argument_the_service_does_not_take_is_refused_when_the_tool_is_decla
     assert group.tools == []
 
 
-def test_the_tools_committed_in_a_team_brain_are_the_nine_that_write() -> None:
+def test_the_tools_committed_in_a_team_brain_are_the_ten_that_write() -> None:
     assert {
         "add_pattern",
         "add_example",
         "upgrade_confidence",
+        "revise_pattern",
         "record_experience",
         "promote_to_workflow",
         "open_worklog",

@@ -14,7 +14,7 @@ from devlore.codec.structure import outline
 from devlore.codec.text import Doc, Splice
 from devlore.model import Level
 
-__all__ = ["SECTIONS", "confidence_text", "growth_text"]
+__all__ = ["SECTIONS", "confidence_text", "growth_text", "listed_levels"]
 
 SECTIONS: dict[Level, str] = {  # highest first, as the file lists them
     "HIGH": "High Confidence (5+ examples)",
@@ -23,6 +23,7 @@ SECTIONS: dict[Level, str] = {  # highest first, as the file lists them
 }
 _NONE = "- None this week"
 _SAVED = re.compile(r"~?\s*(\d+)\s*min")
+_ROW = re.compile(r"^- (.+) \(\d+ examples?, ")
 
 
 def _sections(doc: Doc) -> list[tuple[int, int, str]]:
@@ -54,6 +55,22 @@ def confidence_text(old: str | None, rows: dict[str, list[str]]) -> str:
         at = len(doc.lines)
         splices.append(Splice(at, at, tuple(missing[1:] if not doc.lines else missing)))
     return doc.splice(splices).render()
+
+
+def listed_levels(text: str | None) -> dict[str, list[Level]]:
+    """Each pattern name ``pattern-confidence.md`` lists, with the levels it is listed under
+    (two files may hold patterns of one name)."""
+    if not text:
+        return {}
+    doc = Doc.parse(text)
+    lines = doc.bodies()
+    out: dict[str, list[Level]] = {}
+    for start, end, title in _sections(doc):
+        level = next((lv for lv, t in SECTIONS.items() if title.lower().startswith(t.split(" (")[0].lower())), None)
+        for line in lines[start + 1 : end] if level else ():
+            if m := _ROW.match(line):
+                out.setdefault(m.group(1), []).append(level)  # type: ignore[arg-type]
+    return out
 
 
 def _week_section(monday: str) -> list[str]:
@@ -94,8 +111,11 @@ def growth_text(
     reinforced: Sequence[str],
     stats: str,
     minutes: int,
+    revised: Sequence[str] = (),
 ) -> str:
-    """Add this write's events to the week of ``monday`` (creating it) and refresh its stats."""
+    """Add this write's events to the week of ``monday`` (creating it) and refresh its stats.
+    ``revised`` (demotions, merges, splits) goes under ``**Patterns revised:**``, a label added
+    after the reinforced ones the first time a week has such an event."""
     doc = _ensure_week(old, monday)
     lines = doc.bodies()
     start, end = next((s, e) for s, e, t in _sections(doc) if t == f"Week of {monday}")
@@ -103,6 +123,10 @@ def growth_text(
     for label, items in (("**Patterns learned:**", learned), ("**Patterns reinforced:**", reinforced)):
         if items:
             splices += _append_items(lines, start, end, label, [f"- {i}" for i in items])
+    if revised:
+        splices += _append_items(
+            lines, start, end, "**Patterns revised:**", [f"- {i}" for i in revised], _after(lines, start, end)
+        )
     for j in range(start, end):
         if lines[j].startswith("**Brain stats:**"):
             splices.append(Splice(j, j + 1, (f"**Brain stats:** {stats}",)))
@@ -113,10 +137,24 @@ def growth_text(
     return doc.splice(splices).render()
 
 
-def _append_items(lines: list[str], start: int, end: int, label: str, items: list[str]) -> list[Splice]:
+def _after(lines: list[str], start: int, end: int) -> int:
+    """The line after the week's reinforced items (else after its heading)."""
+    head = next((j for j in range(start, end) if lines[j].startswith("**Patterns reinforced:**")), None)
+    if head is None:
+        return start + 1
+    j = head + 1
+    while j < end and lines[j].startswith("- "):
+        j += 1
+    return j
+
+
+def _append_items(
+    lines: list[str], start: int, end: int, label: str, items: list[str], missing: int | None = None
+) -> list[Splice]:
     head = next((j for j in range(start, end) if lines[j].startswith(label)), None)
     if head is None:
-        return [Splice(start + 1, start + 1, ("", label, *items))]
+        at = start + 1 if missing is None else missing
+        return [Splice(at, at, ("", label, *items))]
     j = head + 1
     while j < end and lines[j].startswith("- "):
         j += 1

@@ -35,7 +35,7 @@ from devlore.codec.merge_base import (
 )
 from devlore.codec.merge_health import merge_confidence, merge_growth
 from devlore.codec.merge_worklogs import merge_worklog
-from devlore.codec.pattern_edits import footer, rerate
+from devlore.codec.pattern_edits import footer, rerate, without_next_steps
 from devlore.codec.pattern_entry import Entry, minutes
 from devlore.codec.patterns import _B_EXAMPLE, _B_FIELD, _LABEL, _MARKER, _NUMBERED, _RULE, PatternFile
 from devlore.codec.text import Doc
@@ -45,10 +45,12 @@ __all__ = [
     "MergeError",
     "Merged",
     "conflict_regions",
+    "example_text",
     "merge_confidence",
     "merge_growth",
     "merge_patterns",
     "merge_worklog",
+    "renumber",
 ]
 
 _EXAMPLES = ("examples", "### examples")
@@ -62,6 +64,7 @@ def merge_patterns(base: str, ours: str, theirs: str) -> Merged:
     if (same := trivial(base, ours, theirs)) is not None:
         return Merged(same)
     b, o, t = (_parse(text, side) for text, side in ((base, "base"), (ours, "ours"), (theirs, "theirs")))
+    b, o, t = (pf.edited(without_next_steps(pf)) for pf in (b, o, t))
     pieces = [*_preamble(b, o, t), *_entries(b, o, t), *_tail(b, o, t)]
     doc, found = apply(o.doc, pieces)
     bom = t.doc.bom if pick(b.doc.bom, o.doc.bom, t.doc.bom) == "theirs" else o.doc.bom
@@ -320,7 +323,7 @@ def _strip(lines: list[str]) -> list[str]:
     return lines
 
 
-def _example_text(line: str) -> str | None:
+def example_text(line: str) -> str | None:
     if m := _NUMBERED.match(line):
         return m.group(2).strip()
     if m := _B_EXAMPLE.match(line):
@@ -328,7 +331,7 @@ def _example_text(line: str) -> str | None:
     return None
 
 
-def _renumber(line: str, n: int) -> str:
+def renumber(line: str, n: int) -> str:
     if _NUMBERED.match(line):
         return re.sub(r"^\d+", str(n), line, count=1)
     return re.sub(r"^([-*]\s+Example\s+)\d+", rf"\g<1>{n}", line, count=1)
@@ -338,12 +341,12 @@ def _examples(b: Part | None, o: Part, t: Part) -> tuple[str, ...]:
     """The union of both sides' examples (ours' order, then theirs' new), numbered 1..n."""
 
     def keyed(p: Part) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-        items = _items(p.body, _example_text)[1]
-        return [((_example_text(x[0]) or "", *(s.strip() for s in x[1:])), x) for x in items]
+        items = _items(p.body, example_text)[1]
+        return [((example_text(x[0]) or "", *(s.strip() for s in x[1:])), x) for x in items]
 
     merged = set_merge(keyed(b) if b else None, keyed(o), keyed(t))
-    lines = [line for n, item in enumerate(merged, 1) for line in (_renumber(item[0], n), *item[1:])]
-    return (*_items(o.body, _example_text)[0], *lines)
+    lines = [line for n, item in enumerate(merged, 1) for line in (renumber(item[0], n), *item[1:])]
+    return (*_items(o.body, example_text)[0], *lines)
 
 
 def _source(line: str) -> str | None:

@@ -14,9 +14,27 @@ from devlore.codec.patterns import _RULE, PatternFile
 from devlore.codec.text import Splice
 from devlore.model import LEVELS, Level, evidence_level
 
-__all__ = ["NewPattern", "add_example", "footer", "insert_entry", "levels", "new_file", "rerate"]
+__all__ = [
+    "NEXT_STEP",
+    "NewPattern",
+    "add_example",
+    "footer",
+    "insert_entry",
+    "levels",
+    "new_file",
+    "reinforced",
+    "rerate",
+    "without_next_steps",
+]
 
 _COUNT = re.compile(r"\d+\s+examples?\b")
+# The footer's Next steps lines devlore owns (docs/FORMAT.md, '3.4 Next steps'); any other is a person's.
+NEXT_STEP = re.compile(
+    r'^[-*]\s+(?:Consider a workflow for ".+" \(HIGH, \d+ examples\)'
+    r'|Check ".+" still holds \(no example since .+\)'
+    r'|Review ".+" after \d+ more uses? \(then HIGH\)'
+    r'|Validate ".+" \(\d+ counter-examples? for \d+ examples?\))\s*$'
+)
 _TITLES = {
     "dev": "Development Patterns",
     "pm": "Project Management Patterns",
@@ -65,7 +83,7 @@ def rerate(pf: PatternFile, entry: Entry, count: int, level: Level | None = None
     return edits
 
 
-def _reinforced(pf: PatternFile, entry: Entry, day: str) -> list[Splice]:
+def reinforced(pf: PatternFile, entry: Entry, day: str) -> list[Splice]:
     f = entry.fields.get("last reinforced")
     if f is not None:
         return [_replace_value(pf, f.line, "Last reinforced", day)]
@@ -90,12 +108,12 @@ def _insert_block(entry: Entry, head: str, item: str, before: tuple[str, ...]) -
 
 
 def add_example(
-    pf: PatternFile, entry: Entry, text: str, day: str, source: str | None = None, reinforced: str | None = None
+    pf: PatternFile, entry: Entry, text: str, day: str, source: str | None = None, latest: str | None = None
 ) -> list[Splice]:
     """Number and append an example dated ``day``, recount, and set ``Last reinforced`` to
-    ``reinforced`` (default ``day``)."""
+    ``latest`` (default ``day``)."""
     count = len(entry.examples) + 1
-    edits = rerate(pf, entry, count) + _reinforced(pf, entry, reinforced or day)
+    edits = rerate(pf, entry, count) + reinforced(pf, entry, latest or day)
     if entry.format == "A":
         item = f"{count}. {text}"
         if entry.example_anchor is None:
@@ -230,3 +248,14 @@ def new_file(domain: str, newline: str = "\n") -> str:
         "",
     ]
     return newline.join(lines)
+
+
+def without_next_steps(pf: PatternFile) -> list[Splice]:
+    """Splices that drop devlore's own Next steps lines (a git merge cannot know which are
+    due; the file's next write puts back those that are)."""
+    last = max((e.end for e in pf.entries), default=0)
+    return [
+        Splice(i, i + 1, ())
+        for i in range(last, len(pf.lines))
+        if i not in pf.outline.code and NEXT_STEP.match(pf.lines[i])
+    ]

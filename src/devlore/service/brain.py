@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from devlore.codec.pattern_entry import Entry, slugify
+from devlore.codec.pattern_revise import redirects
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Doc, Splice, body
 from devlore.errors import Ambiguous, DevloreError, InvalidArgument, InvalidDocument, NotFound
@@ -144,6 +145,8 @@ class Brain:
         # Seconds to gather writes before brain-health/ is rewritten once for all of them;
         # None rewrites it at once (the CLI, tests). service/health.py explains.
         self.health_delay: float | None = None
+        # `devlore serve --decay-days N`: patterns with no example for N days rank one level lower.
+        self.decay_days: int | None = None
         # Team brains: service/commits.AutoCommit when `devlore serve --git` commits each write.
         self.commits: Any = None
 
@@ -233,8 +236,9 @@ class Brain:
             for entry in pf.entries:
                 yield PatternRef(rel, name, entry, pf)
 
-    def find(self, query: str, domain: str | None = None) -> PatternRef:
-        """A pattern by exact name, slug, or unambiguous case-insensitive prefix."""
+    def find(self, query: str, domain: str | None = None, _hops: int = 0) -> PatternRef:
+        """A pattern by exact name, slug, the redirect left where it was merged (docs/FORMAT.md,
+        '3.2 Revising patterns'), or unambiguous case-insensitive prefix."""
         q = query.strip()
         if not q:
             raise InvalidArgument(
@@ -254,11 +258,27 @@ class Brain:
             ]
             if hits:
                 return self._one(query, hits)
+        if qs and _hops < 5 and (moved := self._redirect(qs, files)) is not None:
+            return self.find(moved[0], moved[1], _hops + 1)
         refs = [PatternRef(rel, domain_of(rel), e, pf) for rel, pf in files for e in pf.entries]
         hits = [r for r in refs if r.entry.name.lower().startswith(ql) or (bool(qs) and r.entry.slug.startswith(qs))]
         if hits:
             return self._one(query, hits)
         raise NotFound(self.not_found(query, refs, domain))
+
+    @staticmethod
+    def _redirect(slug: str, files: list[tuple[str, PatternFile]]) -> tuple[str, str] | None:
+        """Where a merged pattern went: (its slug, its domain); a split one is ambiguous."""
+        for rel, pf in files:
+            for r in redirects(pf):
+                if slugify(r.name) != slug or not r.targets:
+                    continue
+                if len(r.targets) > 1:
+                    names = ", ".join(f"'{n}'" for n, _, _ in r.targets)
+                    raise Ambiguous(f"'{r.name}' was split into {names} on {r.day}: name one of them.")
+                _, file, target = r.targets[0]
+                return target, domain_of(file) if file else domain_of(rel)
+        return None
 
     @staticmethod
     def _one(query: str, hits: list[PatternRef]) -> PatternRef:

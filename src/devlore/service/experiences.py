@@ -18,8 +18,9 @@ from devlore.layout import EPISODIC, WORK_TYPES, domain_file, domain_of
 from devlore.model import ConfidenceChange, ExperienceResult, NewPatternResult
 from devlore.names import name_key
 from devlore.service import health, validate
-from devlore.service.brain import Brain, parse_patterns
+from devlore.service.brain import Brain, PatternRef, parse_patterns
 from devlore.service.patterns import insert_text, new_pattern, reinforce_text
+from devlore.service.revise import counter_text
 
 __all__ = ["NewPatternInput", "record_experience"]
 
@@ -71,6 +72,7 @@ def record_experience(
     work_type: str = "code",
     result: str = "SUCCESS",
     patterns_applied: list[str] | None = None,
+    patterns_failed: list[str] | None = None,
     new_patterns: list[NewPatternInput] | None = None,
     example: str | None = None,
     duration: str | None = None,
@@ -101,6 +103,7 @@ def record_experience(
     line = example or f"{project} - {title} ({day}) - {outcome.title()}"
     # Names that resolve to the same pattern count once.
     applied = list({(r.path, r.entry.name): r for r in (brain.find(n) for n in patterns_applied or [])}.values())
+    failed = _failed(brain, outcome, patterns_failed)
     before = _recorded_before(brain, folder, story)
     rel = before or _episode_path(brain, folder, day, title)
     drafts = [
@@ -122,15 +125,18 @@ def record_experience(
     ]
     if len({name_key(d.name) for _, d in drafts}) < len(drafts):
         raise AlreadyExists("new_patterns names the same pattern twice; give each new pattern once.")
-    touched = sorted({ref.path for ref in applied} | {path for path, _ in drafts})
+    touched = sorted({ref.path for ref in applied + failed} | {path for path, _ in drafts})
     today = brain.today().isoformat()
     changes: list[ConfidenceChange] = []
     created: list[NewPatternResult] = []
     with brain.transaction(rel, *touched) as files:
         for ref in applied:
             text = files[ref.path] or ""
-            files[ref.path], change = reinforce_text(ref.path, text, ref.entry.name, line, day, today, rel)
+            files[ref.path], change = reinforce_text(ref.path, text, ref.entry.name, line, day, today, rel, brain=brain)
             changes.append(change)
+        for ref in failed if before is None else []:  # a retry's counter-examples are already there
+            counter = f"{project} - {title} ({day}) - {outcome} ({rel})"
+            files[ref.path] = counter_text(ref.path, files[ref.path] or "", ref.entry.name, counter, today, brain)
         for path, draft in drafts:
             made = NewPatternResult(name=draft.name, slug=slugify(draft.name), path=path, confidence="LOW")
             if before is None or not _has_pattern(files[path], path, draft.name):
@@ -141,8 +147,10 @@ def record_experience(
                 replace(
                     story,
                     applied=tuple(c.name for c in changes),
-                    patterns=tuple([c.name for c in changes] + [c.name for c in created]),
-                    learnings=_learnings(changes, created),
+                    patterns=tuple(
+                        [c.name for c in changes] + [c.name for c in created] + [r.entry.name for r in failed]
+                    ),
+                    learnings=_learnings(changes, created) + tuple(f"Counter-example: {r.entry.name}" for r in failed),
                     links=_links(changes, created),
                 )
             )
@@ -187,3 +195,10 @@ def _links(changes: list[ConfidenceChange], created: list[NewPatternResult]) -> 
             f"→ Confidence: {c.confidence_before} → {c.confidence_after} ({n} example{'s' if n != 1 else ''})",
         ]
     return tuple(out)
+
+
+def _failed(brain: Brain, outcome: str, names: list[str] | None) -> list[PatternRef]:
+    """The patterns applied without working: a counter-example each (PARTIAL or BLOCKED only)."""
+    if names and outcome == "SUCCESS":
+        raise InvalidArgument("patterns_failed needs result PARTIAL or BLOCKED: a pattern that failed did not succeed.")
+    return list({(r.path, r.entry.name): r for r in (brain.find(n) for n in names or [])}.values())

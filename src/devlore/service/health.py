@@ -6,14 +6,15 @@ import atexit
 import logging
 import threading
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from devlore.codec.health import confidence_text, growth_text
+from devlore.codec.health import confidence_text, growth_text, listed_levels
 from devlore.codec.pattern_entry import time_saved
 from devlore.errors import DevloreError
 from devlore.layout import EPISODIC, HEALTH_CONFIDENCE, HEALTH_GROWTH, WORKFLOWS, WORKLOGS
-from devlore.model import LEVELS, ConfidenceChange, NewPatternResult
+from devlore.model import LEVELS, ConfidenceChange, Level, NewPatternResult
 from devlore.service.brain import Brain
 
 __all__ = ["FILES", "GrowthEvent", "after_write", "counts", "flush", "learned", "refresh", "reinforced"]
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class GrowthEvent:
-    kind: str  # "learned" or "reinforced"
+    kind: str  # "learned", "reinforced", "revised" (demoted, merged, split) or "time"
     line: str
     minutes: int = 0
 
@@ -158,6 +159,7 @@ def _write(brain: Brain, events: list[GrowthEvent]) -> None:
     monday = week_of(today)
     try:
         with brain.transaction(HEALTH_CONFIDENCE, HEALTH_GROWTH) as files:
+            events = events + _hand_edits(listed_levels(files[HEALTH_CONFIDENCE]), brain, events)
             files[HEALTH_CONFIDENCE] = confidence_text(files[HEALTH_CONFIDENCE], rows)
             files[HEALTH_GROWTH] = growth_text(
                 files[HEALTH_GROWTH],
@@ -166,9 +168,29 @@ def _write(brain: Brain, events: list[GrowthEvent]) -> None:
                 [e.line for e in events if e.kind == "reinforced"],
                 stats,
                 sum(e.minutes for e in events),
+                [e.line for e in events if e.kind == "revised"],
             )
     except DevloreError as exc:
         log.warning("brain-health not updated: %s", exc)
+
+
+def _hand_edits(before: dict[str, list[Level]], brain: Brain, events: list[GrowthEvent]) -> list[GrowthEvent]:
+    """Levels that moved since the last refresh with no tool saying so: a person added or
+    deleted examples by hand. Recorded as revisions, demotions as well as promotions. A name
+    that several patterns share is left out: which of them moved cannot be told."""
+    told = {e.line.split(" (", 1)[0] for e in events}
+    refs = list(brain.patterns())
+    names = Counter(ref.entry.name for ref in refs)
+    out: list[GrowthEvent] = []
+    for ref in refs:
+        e = ref.entry
+        listed = before.get(e.name, [])
+        if len(listed) == 1 and names[e.name] == 1 and listed[0] != e.evidence and e.name not in told:
+            n = e.example_count
+            line = f"{e.name} (hand edit: {listed[0]} → {e.evidence}, {n} example{'s' if n != 1 else ''})"
+            out.append(GrowthEvent("revised", line))
+            told.add(e.name)
+    return out
 
 
 def week_of(day: date) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
 from typing import cast
 
 from devlore.codec import pattern_edits as edits
-from devlore.codec.drift import entry_drift, footer_drift
 from devlore.codec.pattern_entry import Entry, minutes, slugify
+from devlore.codec.pattern_revise import COUNTER, bullets
 from devlore.codec.patterns import PatternFile
 from devlore.codec.text import Splice
 from devlore.errors import AlreadyExists, Conflict, InvalidArgument, InvalidTransition
@@ -21,14 +20,16 @@ from devlore.model import (
     PatternDetail,
     PatternList,
     PatternSummary,
+    decayed,
     evidence_level,
     examples_needed,
-    is_stale,
 )
 from devlore.names import name_key
 from devlore.service import health, validate
 from devlore.service.brain import Brain, PatternRef, parse_patterns, remember_parse
+from devlore.service.next_steps import last_seen, with_steps
 from devlore.service.paging import page
+from devlore.service.pattern_summary import kept, summary
 from devlore.service.problems import in_patterns
 
 __all__ = [
@@ -36,39 +37,15 @@ __all__ = [
     "add_pattern",
     "get_pattern",
     "list_patterns",
-    "summary",
     "upgrade_confidence",
 ]
 
 ANSWER_BUDGET = 16_000  # characters of pattern summaries per page: an answer stays under 20,000
 MAX_MARKDOWN = 5_000  # get_pattern answers stay bounded; the resource has the whole entry
 MAX_EXAMPLES = 30  # the most recent ones
+MAX_COUNTERS = 10  # likewise; with the examples, sources and markdown an answer stays under 20,000
 _NUMBER = re.compile(r"^\s*\d+[.)]\s+")
 _TIME_LABELS = {"pm": "Time saved", "content": "Avg engagement"}
-
-
-def summary(ref: PatternRef, stale_days: int = 90, today: object = None) -> PatternSummary:
-    e = ref.entry
-    day = today if isinstance(today, date) else date.today()
-    return PatternSummary(
-        name=e.name,
-        slug=e.slug,
-        domain=ref.domain,
-        path=ref.path,
-        confidence=e.stated,
-        evidence_level=e.evidence,
-        examples=e.example_count,
-        last_reinforced=e.last_reinforced,
-        stale=is_stale(e.last_reinforced, day, stale_days),
-        drift=drift(ref),
-    )
-
-
-def drift(ref: PatternRef) -> str | None:
-    """What the entry, or its file's footer, states that the examples contradict; the next
-    write to the file repairs it."""
-    found = [entry_drift(ref.entry), (footer_drift(ref.file) or (0, None))[1]]
-    return "; ".join(d for d in found if d) or None
 
 
 def list_patterns(
@@ -90,7 +67,7 @@ def list_patterns(
     files = list(brain.pattern_files(domain))
     # The filtered list is kept while every file's parse is the same one: paging through a
     # 7,500-pattern brain does not walk it again for each page.
-    key = ("list_patterns", f"{domain}|{wanted}|{stale_days}|{mismatched}")
+    key = ("list_patterns", f"{domain}|{wanted}|{stale_days}|{mismatched}|{brain.decay_days}")
     token = (tuple(pf for _, pf in files), today)
     hit = brain.memo.get(key)
     out = cast(list[PatternRef], hit[2]) if hit is not None and _same(hit[0], token[0]) and hit[1] == today else None
@@ -98,15 +75,11 @@ def list_patterns(
         out = []
         for rel, pf in files:
             name = domain_of(rel)
-            for e in pf.entries:
-                stated, evidence = e.stated, e.evidence
-                if wanted and (stated or evidence) != wanted and evidence != wanted:
-                    continue
-                if stale_days is not None and not is_stale(e.last_reinforced, today, stale_days):
-                    continue
-                if mismatched and stated == evidence:
-                    continue
-                out.append(PatternRef(rel, name, e, pf))
+            out += (
+                PatternRef(rel, name, e, pf)
+                for e in pf.entries
+                if kept(e, wanted, stale_days, mismatched, today, brain.decay_days)
+            )
         if len(brain.memo) > 256:  # filters are open-ended (stale_days): keep the memo small
             brain.memo.clear()
         brain.memo[key] = (token[0], today, out)
@@ -114,7 +87,7 @@ def list_patterns(
     shown: list[PatternSummary] = []
     used = 0
     for ref in chunk:  # long names can make a full page too big: it stops early, and says where
-        s = summary(ref, days, today)
+        s = summary(ref, days, today, brain.decay_days)
         used += len(s.model_dump_json()) + 1
         if shown and used > ANSWER_BUDGET:
             break
@@ -134,10 +107,11 @@ def _same(kept: object, now: tuple[PatternFile, ...]) -> bool:
 def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> PatternDetail:
     ref = brain.find(pattern, domain)
     e = ref.entry
-    s = summary(ref, today=brain.today())
+    s = summary(ref, today=brain.today(), decay=brain.decay_days)
     markdown = "".join(ref.file.doc.lines[e.start : e.content_end])
     examples = [x.text for x in e.examples]
-    truncated = len(markdown) > MAX_MARKDOWN or len(examples) > MAX_EXAMPLES
+    counters = bullets(ref.file, e, COUNTER)
+    truncated = len(markdown) > MAX_MARKDOWN or len(examples) > MAX_EXAMPLES or len(counters) > MAX_COUNTERS
     return PatternDetail(
         name=e.name,
         slug=e.slug,
@@ -150,6 +124,7 @@ def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> Patter
         stale=s.stale,
         format=e.format,
         sources=list(e.sources)[-MAX_EXAMPLES:],
+        counter_examples=[x[:200] for x in counters[-MAX_COUNTERS:]],
         markdown=markdown[:MAX_MARKDOWN],
         truncated=truncated,
     )
@@ -165,12 +140,15 @@ def _named(pf: PatternFile, name: str, rel: str) -> Entry:
     )
 
 
-def _with_footer(rel: str, pf: PatternFile, splices: list[Splice], today: str, counted: list[Level]) -> str:
-    """Apply an edit and the footer it implies in one pass over the original lines.
+def _with_footer(
+    rel: str, pf: PatternFile, splices: list[Splice], today: str, counted: list[Level], brain: Brain | None = None
+) -> str:
+    """Apply an edit and the footer it implies in one pass over the original lines, then (given
+    the brain, for its workflows) the footer's next steps.
 
     The new text's parse comes from re-reading only the edited sections, and is remembered,
     so the reads after the write (health, search, the next call) do not parse the file again."""
-    after = pf.edited([*splices, *edits.footer(pf, today, counted)])
+    after = with_steps(pf.edited([*splices, *edits.footer(pf, today, counted)]), today, brain)
     text = after.doc.render()
     remember_parse(rel, text, after)
     return text
@@ -213,6 +191,7 @@ def reinforce_text(
     today: str,
     source: str | None = None,
     minutes_saved: int | None = None,
+    brain: Brain | None = None,
 ) -> tuple[str, ConfidenceChange]:
     """The pure step of ``add_example``: the file's new text and the level change."""
     pf = parse_patterns(rel, text)
@@ -225,13 +204,13 @@ def reinforce_text(
         )
     # A back-filled example never moves Last reinforced backwards: it is the latest date.
     latest = max(day, _iso(entry.last_reinforced) or day)
-    splices = edits.add_example(pf, entry, example, day, source, reinforced=latest)
+    splices = edits.add_example(pf, entry, example, day, source, latest=latest)
     total = entry.fields.get("total saved")
     if minutes_saved and total is not None:
         now = (minutes(total.value) or 0) + minutes_saved
         splices.append(Splice(total.line, total.line + 1, (f"- **Total saved:** {now} min",)))
     count = len(entry.examples) + 1
-    new_text = _with_footer(rel, pf, splices, today, _levels_with(pf, entry, evidence_level(count)))
+    new_text = _with_footer(rel, pf, splices, today, _levels_with(pf, entry, evidence_level(count)), brain)
     return new_text, ConfidenceChange(
         name=name,
         path=rel,
@@ -261,7 +240,7 @@ def add_example(
         if text is None:
             raise Conflict(f"{ref.path} was removed just now; nothing was written. Call list_patterns.")
         files[ref.path], change = reinforce_text(
-            ref.path, text, ref.entry.name, line, day, brain.today().isoformat(), source, time_saved_minutes
+            ref.path, text, ref.entry.name, line, day, brain.today().isoformat(), source, time_saved_minutes, brain
         )
     if not change.unchanged:
         health.after_write(brain, [health.reinforced(change, time_saved_minutes or 0)])
@@ -282,9 +261,11 @@ def upgrade_confidence(
         count = len(entry.examples)
         _check_target(entry, count, target)
         rerated = edits.rerate(pf, entry, count)
+        if decayed(last_seen(entry), brain.today(), brain.decay_days):  # re-checked by hand: fresh again
+            rerated += edits.reinforced(pf, entry, brain.today().isoformat())
         if pf.doc.splice(rerated).render() != text:  # the footer alone is no reason to write
             counted = _levels_with(pf, entry, target or evidence_level(count))
-            files[ref.path] = _with_footer(ref.path, pf, rerated, brain.today().isoformat(), counted)
+            files[ref.path] = _with_footer(ref.path, pf, rerated, brain.today().isoformat(), counted, brain)
     change = ConfidenceChange(
         name=entry.name,
         path=ref.path,
@@ -368,7 +349,7 @@ def insert_text(rel: str, text: str | None, new: edits.NewPattern, domain: str, 
     pf = parse_patterns(rel, text)
     others = ((ref.path, ref.entry) for ref in brain.patterns() if ref.path != rel)
     refuse_duplicate(new.name, [*others, *((rel, entry) for entry in pf.entries)])
-    return _with_footer(rel, pf, edits.insert_entry(pf, new), today, [*edits.levels(pf), "LOW"])
+    return _with_footer(rel, pf, edits.insert_entry(pf, new), today, [*edits.levels(pf), "LOW"], brain)
 
 
 def refuse_duplicate(name: str, known: Iterable[tuple[str, Entry]]) -> None:

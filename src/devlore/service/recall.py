@@ -20,6 +20,7 @@ from devlore.layout import EPISODIC, KIND_FOLDERS, PATTERN_SUFFIX, WORK_TYPES, d
 from devlore.model import Hit, RecallResult
 from devlore.service import validate
 from devlore.service.brain import Brain
+from devlore.service.documents import LEVEL_TIER
 from devlore.service.index import Candidate, Index, Scope
 from devlore.service.problems import of_kinds
 from devlore.service.thesaurus import alternatives
@@ -40,6 +41,7 @@ _EDGE = re.compile(r"^[^\w]+|[^\w+#]+$", re.UNICODE)
 _EXACT = 0.05
 _RECENT_EPISODE = 0.025
 _OLDER_EPISODE = 0.005
+_STEP = LEVEL_TIER["HIGH"] - LEVEL_TIER["MEDIUM"]  # one level of a pattern's lift
 FLOOR = 0.3
 _TYPO_MIN = 4  # shorter words are more often code words than typos
 _RELAXED = "No memory has all of the words; showing those with most of them."
@@ -148,8 +150,10 @@ def _stem(word: str) -> str:
     return word
 
 
-def _lift(c: Candidate, exact: str, recent: str) -> float:
+def _lift(c: Candidate, exact: str, recent: str, faded: str | None = None) -> float:
     lift = c.tier
+    if faded is not None and c.kind == "pattern" and (c.day or "") < faded:  # decay: one level lower
+        lift = max(min(LEVEL_TIER.values()), lift - _STEP)
     if c.kind == "episode":
         lift += _RECENT_EPISODE if (c.day or "") >= recent else _OLDER_EPISODE
     return lift + (_EXACT if c.title.strip().lower() == exact else 0.0)
@@ -196,7 +200,11 @@ def recall(
         notes += otherwise
     recent = (brain.today() - timedelta(days=30)).isoformat()
     exact = query.strip().strip('"').lower()
-    scored = sorted(((c.bm25 * (1 + _lift(c, exact, recent)), c) for c in found), key=lambda p: (-p[0], p[1].path))
+    days = brain.decay_days
+    faded = (brain.today() - timedelta(days=days)).isoformat() if days is not None else None
+    scored = sorted(
+        ((c.bm25 * (1 + _lift(c, exact, recent, faded)), c) for c in found), key=lambda p: (-p[0], p[1].path)
+    )
     best = scored[0][0] if scored else 0.0
     top = [(s, c) for s, c in scored if s > 0 and s >= FLOOR * best][:limit]
     bodies = index.bodies([c.id for _, c in top])

@@ -16,6 +16,7 @@ from devlore.service.brain import Brain
 from devlore.service.check import check
 from devlore.service.index import Index
 from devlore.service.patterns import list_patterns
+from devlore.service.suggest import suggest as suggestions
 from devlore.service.worklog_views import board
 
 __all__ = ["every_pattern", "memory_stats", "stale_by_domain"]
@@ -52,11 +53,11 @@ def _file_stats(brain: Brain, rel: str, pf: PatternFile, today: date, stale_days
     return fs
 
 
-def memory_stats(brain: Brain, stale_days: int = 90, index: Index | None = None) -> Stats:
+def memory_stats(brain: Brain, stale_days: int = 90, index: Index | None = None, suggest: bool = False) -> Stats:
     """What the brain holds. With the server's ``index``, nothing is parsed on the call: each
     pattern file's share is kept with its parse, problems and counts come from the index (kept
     current by the watcher), and the board's rows are kept per work log. Without one (the CLI),
-    every file is checked."""
+    every file is checked. ``suggest`` adds the ranked suggestions of ``service.suggest``."""
     by_level: dict[str, int] = {level: 0 for level in LEVELS}
     mismatched: list[str] = []
     stale: list[str] = []
@@ -99,6 +100,7 @@ def memory_stats(brain: Brain, stale_days: int = 90, index: Index | None = None)
         problems=problems[:LIST_CAP],
         problems_total=len(problems),
         last_sync=brain.commits.last_sync if brain.commits is not None else None,
+        suggestions=suggestions(brain) if suggest else [],
     )
 
 

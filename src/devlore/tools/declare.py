@@ -31,9 +31,9 @@ READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)  # read-only 
 WRITE = ToolAnnotations(read_only_hint=False, idempotent_hint=False, destructive_hint=False, open_world_hint=False)
 REWRITE = ToolAnnotations(read_only_hint=False, idempotent_hint=True, destructive_hint=False, open_world_hint=False)
 
-PatternArg = Annotated[str, Field(description="Pattern name, slug or unambiguous prefix.")]
-DomainArg = Annotated[str | None, Field(description="Pattern file: 'dev', 'pm', 'content', 'client', ...")]
-DateArg = Annotated[str | None, Field(description="YYYY-MM-DD; default: the date in the example, else today.")]
+PatternArg = Annotated[str, Field(description="Name, slug or prefix.")]
+DomainArg = Annotated[str | None, Field(description="Pattern file, e.g. 'dev'.")]
+DateArg = Annotated[str | None, Field(description="YYYY-MM-DD; default: the example's, else today.")]
 
 
 @dataclass(frozen=True)

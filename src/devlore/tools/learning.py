@@ -24,9 +24,9 @@ class NewPatternArg(BaseModel):
     name: str
     pattern: str = Field(description="The reusable approach.")
     context: str = Field(description="When it applies.")
-    example: str | None = Field(default=None, description="Default: derived from the experience.")
+    example: str | None = None
     why: str | None = None
-    domain: str | None = Field(default=None, description="Default: from work_type.")
+    domain: str | None = None
 
 
 def _as_inputs(arguments: dict[str, Any]) -> dict[str, Any]:
@@ -43,29 +43,28 @@ def _recorded(r: ExperienceResult) -> str:
 
 @LEARNING.tool(experiences.record_experience, WRITE, text=_recorded, adapt=_as_inputs)
 def record_experience(
-    title: Annotated[str, Field(description="What the task was, in a few words.")],
+    title: str,
     project: str,
     goal: str,
     what_happened: str,
     solution: str,
     work_type: Annotated[
         Literal["code", "client", "content", "research"],
-        Field(description="Chooses the episodic folder and default pattern file."),
+        Field(description="Note folder and pattern file."),
     ] = "code",
     result: Literal["SUCCESS", "PARTIAL", "BLOCKED"] = "SUCCESS",
-    patterns_applied: Annotated[
-        list[str] | None, Field(description="Existing patterns used (reinforced once each).")
-    ] = None,
+    patterns_applied: Annotated[list[str] | None, Field(description="Patterns used; each gets one example.")] = None,
+    patterns_failed: Annotated[list[str] | None, Field(description="Used but did not work (PARTIAL/BLOCKED).")] = None,
     new_patterns: Annotated[list[NewPatternArg] | None, Field(description="Patterns learned here.")] = None,
-    example: Annotated[str | None, Field(description="Example line for reinforcements; default derived.")] = None,
+    example: str | None = None,
     duration: str | None = None,
     time_saved_minutes: int | None = None,
     quality: Annotated[int | None, Field(description="1-10.")] = None,
     next_time: str | None = None,
     date: DateArg = None,
 ) -> ExperienceResult:
-    """The /learn step after a task: writes the episodic note and reinforces or creates every
-    pattern named, all or nothing."""
+    """After a task: writes the episodic note and reinforces, counters or creates every pattern
+    named, all or nothing."""
 
 
 @LEARNING.tool(
@@ -75,10 +74,10 @@ def record_experience(
 )
 def promote_to_workflow(
     pattern: PatternArg,
-    steps: Annotated[list[str] | None, Field(description="Numbered steps; default: from the pattern.")] = None,
+    steps: Annotated[list[str] | None, Field(description="Default: from the pattern.")] = None,
     checklist: list[str] | None = None,
     when_to_use: str | None = None,
     estimated_time: str | None = None,
     domain: DomainArg = None,
 ) -> WorkflowResult:
-    """Turn a HIGH pattern (5+ examples) into a step-by-step workflow file."""
+    """A HIGH pattern (5+ examples) as a step-by-step workflow file."""

@@ -21,8 +21,6 @@ def _flatten_optional(schema: dict[str, Any], output: bool) -> None:
     schema.update(other)
     if output:
         schema["type"] = [other["type"], "null"]
-        if "enum" in schema:
-            schema["enum"] = [*schema["enum"], None]
     if "default" in schema and schema["default"] is None:
         del schema["default"]
 
@@ -30,13 +28,14 @@ def _flatten_optional(schema: dict[str, Any], output: bool) -> None:
 def compact(schema: Any, output: bool = False) -> None:
     """Drop pydantic's generated ``title`` keys (they repeat the property names), nullable
     wrappers, and in output schemas the descriptions and defaults the tool's own description
-    makes redundant and the ``required`` lists (every field of an answer is always sent):
-    together two fifths of the ``tools/list`` answer."""
+    makes redundant, the ``required`` lists (every field of an answer is always sent) and the
+    ``enum`` lists (an answer's levels and statuses are the ones the input schemas and
+    docs/FORMAT.md list): together two fifths of the ``tools/list`` answer."""
     if isinstance(schema, dict):
-        for key in ("title", *(("description", "default", "required") if output else ())):
+        _flatten_optional(schema, output)
+        for key in ("title", *(("description", "default", "required", "enum") if output else ())):
             if key in schema and (key != "title" or isinstance(schema[key], str)):
                 del schema[key]
-        _flatten_optional(schema, output)
         for key, value in schema.items():
             if key in ("properties", "$defs") and isinstance(value, dict):
                 for sub in value.values():

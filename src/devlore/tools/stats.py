@@ -5,6 +5,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import Field
+
 from devlore.model import Stats
 from devlore.names import counted
 from devlore.service import stats
@@ -16,6 +20,10 @@ STATS = ToolGroup("patterns")
 
 
 def _counts(r: Stats) -> str:
+    return "\n".join([_totals(r), *(f"{s.kind}: {s.text}" for s in r.suggestions)])
+
+
+def _totals(r: Stats) -> str:
     return (
         f"{counted(r.patterns, 'pattern')} (HIGH {r.by_level['HIGH']}, MEDIUM {r.by_level['MEDIUM']}, "
         f"LOW {r.by_level['LOW']}), {counted(r.experiences, 'experience')}, {counted(r.workflows, 'workflow')}, "
@@ -24,6 +32,7 @@ def _counts(r: Stats) -> str:
 
 
 @STATS.tool(stats.memory_stats, READ, text=_counts)
-def memory_stats() -> Stats:
-    """Counts, patterns per evidence level, time saved, stale and drifted patterns, open blockers,
-    unparsable files."""
+def memory_stats(
+    suggest: Annotated[bool, Field(description="Add ranked suggestions.")] = False,
+) -> Stats:
+    """Counts, levels, time saved, stale/drifted patterns, blockers, broken files."""
