@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import struct
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,8 +15,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, sync_playwright
+
+from tests.ci_tools import install
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -33,24 +33,10 @@ def _script(path: Path) -> ModuleType:
 
 FLAGS: list[str] = _script(REPO / "docs" / "screenshots.py").FLAGS
 """Chromium's flags, the same the README's screenshots are taken with (docs/screenshots.py)."""
-INSTALL_TIMEOUT = 900.0
 
 
 def install_chromium() -> str:
-    done = subprocess.run(
-        ["bash", str(REPO / ".ci" / "browser.sh")],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=INSTALL_TIMEOUT,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.fail(
-            "installing Debian's chromium (bash .ci/browser.sh) failed; the board's browser tests need it "
-            f"(apt-get install chromium, as root):\n{done.stderr}",
-            pytrace=False,
-        )
+    install("browser.sh", needs="the board's browser tests need it (apt-get install chromium, as root)")
     return CHROMIUM
 
 

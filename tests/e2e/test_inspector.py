@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 
 from devlore.tools import TOOLSETS
+from tests.ci_tools import install
 from tests.conftest import DEV
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
 REPO = Path(__file__).resolve().parents[2]
-INSTALL_TIMEOUT = 540.0
 """Seconds the first install of Node 22 and the inspector may take (about 20 s seen here)."""
 CALL_TIMEOUT = 90.0
 """Seconds one inspector run (start Node, start devlore, one request) may take (about 2 s seen)."""
@@ -37,23 +37,12 @@ WORKLOG_TOOLS = set(TOOLSETS["worklogs"])
 @pytest.fixture(scope="session")
 def inspector_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
     """(the inspector's executable, an environment with Node 22 first on PATH)."""
-    done = subprocess.run(
-        ["bash", str(REPO / ".ci" / "node-tools.sh"), "inspector"],
-        env={**os.environ, "CI": "true"},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=INSTALL_TIMEOUT,
-        check=False,
+    where = install(
+        "node-tools.sh",
+        "inspector",
+        needs="these tests need npm on PATH (install Node.js and npm, e.g. `apt-get install npm`) and access to "
+        "the npm registry",
     )
-    if done.returncode != 0:
-        pytest.fail(
-            "installing Node 22 and the MCP inspector from the npm registry (bash .ci/node-tools.sh inspector) "
-            "failed; these tests need npm on PATH (install Node.js and npm, e.g. `apt-get install npm`) and "
-            f"access to the npm registry:\n{done.stderr}",
-            pytrace=False,
-        )
-    where = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
     env = {
         **os.environ,
         "CI": "true",

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci_tools import install
 from tests.e2e.test_http import TOKEN, http_server
 from tests.hosts.conftest import DEVLORE, REPO, Home
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
-INSTALL_TIMEOUT = 840.0
 """Seconds the first install of Node 22 and the Claude Code CLI may take (about 20 s seen here)."""
 CLAUDE_TIMEOUT = 120.0
 """Seconds one claude command may take (`mcp list` starts and health-checks every server)."""
@@ -30,23 +30,12 @@ CLAUDE_TIMEOUT = 120.0
 @pytest.fixture(scope="session")
 def claude_path() -> str:
     """A PATH with the Claude Code CLI and Node 22 first."""
-    done = subprocess.run(
-        ["bash", str(REPO / ".ci" / "node-tools.sh"), "claude"],
-        env={**os.environ, "CI": "true"},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=INSTALL_TIMEOUT,
-        check=False,
+    where = install(
+        "node-tools.sh",
+        "claude",
+        needs="these tests need npm on PATH (install Node.js and npm, e.g. `apt-get install npm`) and access to "
+        "the npm registry",
     )
-    if done.returncode != 0:
-        pytest.fail(
-            "installing Node 22 and the Claude Code CLI from the npm registry (bash .ci/node-tools.sh claude) failed; "
-            "these tests need npm on PATH (install Node.js and npm, e.g. `apt-get install npm`) and access to the "
-            f"npm registry:\n{done.stderr}",
-            pytrace=False,
-        )
-    where = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
     return os.pathsep.join([str(Path(where["claude"]).parent), where["node"], str(DEVLORE.parent), "/usr/bin", "/bin"])
 
 
