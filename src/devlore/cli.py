@@ -174,7 +174,7 @@ def init_example(dest: Path | None) -> int:
             file=sys.stderr,
         )
         return 2
-    root = dest.expanduser()
+    root = dest.expanduser().resolve()  # the hint works from any folder
     try:
         written = copy_example(root)
     except DevloreError as exc:

@@ -83,3 +83,12 @@ def test_the_readme_first_command_copies_the_example_brain_with_the_installed_de
     assert tree(target) == tree(EXAMPLE)
     serve = steps[steps.index(init) + 1]
     assert serve[1:] == ["serve", "--root", init[3]], "the quick start serves the copy it just made"
+
+
+def test_init_example_names_the_copy_by_its_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "--example", "my-brain"]) == 0
+    out = capsys.readouterr().out
+    assert f"Serve it with:\n  devlore serve --root {(tmp_path / 'my-brain').resolve()}\n" in out
