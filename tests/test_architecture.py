@@ -118,12 +118,18 @@ def test_devlore_has_no_import_cycles() -> None:
     assert [" -> ".join(cycle) for cycle in cycles(import_graph(SRC))] == []
 
 
-def test_no_module_imports_inside_a_function_but_the_serve_command_loading_the_mcp_sdk() -> None:
+def test_no_module_imports_inside_a_function_but_serve_loading_the_sdk_and_the_entry_loading_the_cli() -> None:
     # The one exception, made for speed and checked below: the MCP SDK and the HTTP stack take
     # about a second to import, and git runs `devlore merge-driver` and the pre-commit hook once
     # per file; `devlore serve` and `devlore board` load them.
+    # The other: `devlore hook` runs before a Claude Code session's first prompt, so the entry
+    # point loads the rest of the command line only for the other commands.
     found = function_local_imports(SRC)
-    assert [re.sub(r":\d+ ", " ", line) for line in found] == ["devlore/cli.py imports devlore: serve"] * 2
+    assert sorted(re.sub(r":\d+ ", " ", line) for line in found) == [
+        "devlore/cli.py imports devlore: serve",
+        "devlore/cli.py imports devlore: serve",
+        "devlore/entry.py imports devlore.cli: main",
+    ]
 
 
 def test_nothing_below_the_faces_imports_the_board() -> None:
@@ -138,6 +144,12 @@ def test_nothing_below_the_faces_imports_the_board() -> None:
 
 def test_commands_other_than_serve_do_not_load_the_mcp_sdk() -> None:
     probe = "import sys, devlore.cli; print(sorted(m for m in sys.modules if m == 'mcp' or m.startswith('mcp.')))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_hook_command_starts_without_the_rest_of_the_command_line() -> None:
+    probe = "import sys, devlore.entry; print(sorted(m for m in sys.modules if m.startswith(('devlore.cli', 'mcp'))))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[]"
 

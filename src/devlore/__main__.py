@@ -1,3 +1,3 @@
-from devlore.cli import main
+from devlore.entry import main
 
 raise SystemExit(main())

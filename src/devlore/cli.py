@@ -16,6 +16,7 @@ from devlore.cli_hosts import add_commands
 from devlore.cli_people import add_commands as add_people_commands
 from devlore.errors import DevloreError, NotFound
 from devlore.git import GitError, Repo, merge_file
+from devlore.home import default_root
 from devlore.service.brain import Brain
 from devlore.service.check import check, staged_problems, warnings
 from devlore.service.new_brain import copy_example, init_root
@@ -23,11 +24,6 @@ from devlore.service.roots import is_brain, require_brain
 from devlore.service.sync import commit_writes, conflict_hint, sync_brain
 
 __all__ = ["main"]
-
-
-def default_root() -> Path:
-    env = os.environ.get("DEVLORE_ROOT")
-    return Path(env).expanduser() if env else Path.home() / "devlore"
 
 
 def given_root(args: argparse.Namespace) -> Path:

@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from devlore.hooks import BUDGET, EVENTS, run_hook
+from devlore.hooks.command import add_arguments as hook_arguments
+from devlore.hooks.command import run as run_hook_command
 from devlore.hosts import HOSTS, ConfigError, Launch, Place, found_hosts, setup_host
 from devlore.service.doctor import launch_command
 
@@ -51,18 +52,6 @@ def cmd_setup(args: argparse.Namespace, default_root: Callable[[], Path]) -> int
     return 0
 
 
-def cmd_hook(args: argparse.Namespace, default_root: Callable[[], Path]) -> int:
-    try:
-        raw = sys.stdin.read()
-        root = (args.root or default_root()).expanduser()
-    except Exception:  # a hook never fails the session
-        return 0
-    out = run_hook(args.event, raw, root, args.budget)
-    if out:
-        print(out)
-    return 0
-
-
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser], default_root: Callable[[], Path]) -> None:
     s = sub.add_parser("setup", help="add devlore to an MCP host's configuration (claude-code, cursor, ...)")
     s.add_argument("host", nargs="?", choices=list(HOSTS), help="the host to set up")
@@ -77,8 +66,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser], defau
     s.add_argument("--http", metavar="URL", help="use a running `devlore serve --http` at URL instead of stdio")
     s.add_argument("--token-env", default="DEVLORE_TOKEN", help="variable holding the HTTP bearer token")
     s.set_defaults(func=lambda a: cmd_setup(a, default_root))
+    # `devlore hook` itself starts in devlore.entry, without this module; listed here for --help.
     s = sub.add_parser("hook", help="a Claude Code hook: reads the event's JSON on stdin, prints the answer")
-    s.add_argument("event", choices=list(EVENTS))
-    s.add_argument("--root", type=Path, help="brain directory (default: $DEVLORE_ROOT, else ~/devlore)")
-    s.add_argument("--budget", type=int, default=BUDGET, help=f"characters of context at most (default {BUDGET})")
-    s.set_defaults(func=lambda a: cmd_hook(a, default_root))
+    hook_arguments(s)
+    s.set_defaults(func=run_hook_command)
