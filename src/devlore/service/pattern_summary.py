@@ -8,6 +8,7 @@ from datetime import date
 from devlore.codec.drift import entry_drift, footer_drift
 from devlore.codec.pattern_entry import Entry
 from devlore.codec.pattern_revise import COUNTER, bullets
+from devlore.codec.patterns import PatternFile
 from devlore.model import Level, PatternSummary, decayed, is_stale, lower
 from devlore.service.brain import PatternRef
 from devlore.service.next_steps import last_seen
@@ -34,10 +35,23 @@ def summary(ref: PatternRef, stale_days: int = 90, today: object = None, decay: 
     )
 
 
+_FOOTERS: dict[int, tuple[PatternFile, str | None]] = {}  # by parse: a page shows many entries of one file
+
+
+def _footer(pf: PatternFile) -> str | None:
+    """``footer_drift`` of one parse, worked out once (it counts every entry of the file)."""
+    kept = _FOOTERS.get(id(pf))
+    if kept is None or kept[0] is not pf:
+        if len(_FOOTERS) > 64:
+            _FOOTERS.clear()
+        kept = _FOOTERS[id(pf)] = (pf, (footer_drift(pf) or (0, None))[1])
+    return kept[1]
+
+
 def drift(ref: PatternRef) -> str | None:
     """What the entry, or its file's footer, states that the examples contradict; the next
     write to the file repairs it."""
-    found = [entry_drift(ref.entry), (footer_drift(ref.file) or (0, None))[1]]
+    found = [entry_drift(ref.entry), _footer(ref.file)]
     return "; ".join(d for d in found if d) or None
 
 
