@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from devlore.service import revise
 from devlore.service.brain import Brain
 from devlore.service.stats import memory_stats
 from devlore.service.worklog_views import long_view
@@ -191,3 +192,19 @@ def test_a_long_running_log_shows_its_metric_trends_and_features(root: Path, boa
         assert html.escape(f"{m.name}: {' → '.join(m.points)}") in page
     for f in features:
         assert html.escape(f"{f.name}: ") in page
+
+
+def test_after_a_merge_the_board_agrees_with_memory_stats_and_follows_the_redirect(root: Path, board: Board) -> None:
+    brain = Brain(root)
+    revise.merge_patterns(brain, "Batch Loading Related Rows", "One Diagram per Thread")
+    stats = memory_stats(Brain(root))
+    with board(root) as b:
+        _, _, overview = b.get("/board/")
+        _, _, listed = b.get("/board/patterns")
+        status, _, kept = b.get("/board/patterns/dev/batch-loading-related-rows")
+        old_status, _, old = b.get("/board/patterns/content/one-diagram-per-thread")
+    shown = dict(re.findall(r'data-count="(\w+)"[^>]*>(\d+)<', overview))
+    assert int(shown["patterns"]) == stats.patterns and int(shown["HIGH"]) == stats.by_level["HIGH"]
+    assert "One Diagram per Thread" not in listed and "Batch Loading Related Rows" in listed
+    assert status == 200 and "HIGH" in kept
+    assert old_status == 200 and "Batch Loading Related Rows" in old  # the old name leads to the kept one
