@@ -468,8 +468,8 @@ def goals(data: dict[str, Any]) -> list[dict[str, Any]]:
                 limit,
                 "x bare (median)",
                 at=f"{files:,} files" if b else "not measured",
-                why="devlore registers every tool (15), and the SDK builds pydantic models for each one's arguments and "
-                "output (about 70 ms), then imports devlore's codec and services; the bare server has one "
+                why="devlore registers every tool (15), and the SDK builds pydantic models for each one's arguments "
+                "and output (about 70 ms), then imports devlore's codec and services; the bare server has one "
                 "tool. Registering tools lazily on the first tools/list, or loading pre-built schemas, would "
                 "close it",
             )
