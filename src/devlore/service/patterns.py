@@ -23,6 +23,7 @@ from devlore.model import (
     decayed,
     evidence_level,
     examples_needed,
+    is_stale,
 )
 from devlore.names import name_key
 from devlore.service import health, validate
@@ -107,7 +108,6 @@ def _same(kept: object, now: tuple[PatternFile, ...]) -> bool:
 def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> PatternDetail:
     ref = brain.find(pattern, domain)
     e = ref.entry
-    s = summary(ref, today=brain.today(), decay=brain.decay_days)
     markdown = "".join(ref.file.doc.lines[e.start : e.content_end])
     examples = [x.text for x in e.examples]
     counters = bullets(ref.file, e, COUNTER)
@@ -121,7 +121,7 @@ def get_pattern(brain: Brain, pattern: str, domain: str | None = None) -> Patter
         evidence_level=e.evidence,
         examples=[x[:200] for x in examples[-MAX_EXAMPLES:]],
         last_reinforced=e.last_reinforced,
-        stale=s.stale,
+        stale=is_stale(e.last_reinforced, brain.today()),
         format=e.format,
         sources=list(e.sources)[-MAX_EXAMPLES:],
         counter_examples=[x[:200] for x in counters[-MAX_COUNTERS:]],
